@@ -1,0 +1,257 @@
+"""``OpenerDirector``: opens URLs by running the hooks of its handlers and plugins.
+
+Reading :meth:`OpenerDirector.open` and :mod:`urlplug.hookspecs` gives the whole request path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import sys
+import threading
+from typing import Any, NamedTuple
+
+import pluggy
+
+from . import hookspecs
+from ._classic import Adapter, adapt
+from .exchange import Exchange
+from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
+
+_SCHEME_HOOKS = frozenset({"urlplug_request", "urlplug_open", "urlplug_response"})
+
+
+class _SchemeCalls(NamedTuple):
+    """The hook callers for one URL scheme; ``None`` where no plugin serves that stage."""
+
+    request: pluggy.HookCaller | None
+    open: pluggy.HookCaller | None
+    response: pluggy.HookCaller | None
+
+
+class _PluginManager(pluggy.PluginManager):
+    """pluggy's manager, taught to read classic-handler adapters as hook implementations."""
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
+        if isinstance(plugin, Adapter):
+            return plugin.opts if name == plugin.hook_name else None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
+def _order(handler: Any) -> int:
+    return getattr(handler, "handler_order", 500)  # type: ignore[no-any-return]
+
+
+def _is_native(plugin: object) -> bool:
+    return any(
+        callable(getattr(plugin, name, None))
+        and hasattr(getattr(plugin, name), f"{hookspecs.PROJECT}_impl")
+        for name in dir(plugin)
+        if name.startswith("urlplug_")
+    )
+
+
+def _serves(plugin: Any, hook_name: str, key: Any) -> bool:
+    if isinstance(plugin, Adapter):
+        return plugin.key is None or plugin.key == key
+    schemes = getattr(plugin, "schemes", None)
+    return schemes is None or hook_name not in _SCHEME_HOOKS or key in schemes
+
+
+def _new_plugin_manager() -> _PluginManager:
+    manager = _PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    return manager
+
+
+def validate_plugin(plugin: object) -> None:
+    """Raise ``pluggy.PluginValidationError`` for a hook that matches no spec or has wrong arguments."""
+    probe = _new_plugin_manager()
+    probe.register(plugin)
+    probe.check_pending()
+
+
+class OpenerDirector:
+    """Opens URLs through a chain of handlers: classic urllib2 handlers and native pluggy plugins.
+
+    ``addheaders`` are added to every HTTP request that does not set them itself. The hooks run by
+    ``plugin_manager`` (a ``pluggy.PluginManager``); use its tracing and monitoring to watch them.
+    An opener is safe to share between threads.
+    """
+
+    def __init__(self) -> None:
+        version = "%d.%d" % sys.version_info[:2]
+        self.addheaders: list[tuple[str, str]] = [("User-agent", f"Python-urllib/{version}")]
+        self.handlers: list[Any] = []
+        self.plugin_manager: pluggy.PluginManager = _new_plugin_manager()
+        self._plugins: dict[int, list[Any]] = {}  # id(handler) -> what it registers
+        self._sequence = itertools.count()
+        self._position: dict[int, tuple[int, int]] = {}
+        self._lock = threading.RLock()
+        self._stale = False
+        self._scheme_calls: dict[str, _SchemeCalls] = {}
+        self._error_calls: dict[tuple[str, Any], pluggy.HookCaller | None] = {}
+
+    # --- building the chain ------------------------------------------------------------------
+
+    def add_handler(self, handler: Any) -> None:
+        """Add a classic handler instance or a native plugin (an object with ``urlplug_*`` hooks).
+
+        Classic methods are found by name as urllib2 did; an object that offers none of them and
+        no hooks is not added. Adding the same object twice has no effect.
+        """
+        if isinstance(handler, type):
+            raise TypeError(
+                f"expected a handler instance, got the class {handler.__name__}; "
+                "pass an instance, or the class to build_opener()"
+            )
+        native = _is_native(handler)
+        if not native and not hasattr(handler, "add_parent"):
+            raise TypeError(
+                f"expected a handler (an object with add_parent() or urlplug_* hooks), got {handler!r}"
+            )
+        if native:
+            validate_plugin(handler)
+        plugins: list[Any] = [*adapt(handler), *([handler] if native else [])]
+        with self._lock:
+            if id(handler) in self._plugins or not plugins:
+                return
+            self._plugins[id(handler)] = plugins
+            self._position[id(handler)] = (_order(handler), next(self._sequence))
+            bisect.insort(self.handlers, handler, key=lambda h: self._position[id(h)])
+            self._invalidate()
+        if hasattr(handler, "add_parent"):
+            handler.add_parent(self)
+
+    def _invalidate(self) -> None:
+        self._stale = True
+        self._scheme_calls = {}
+        self._error_calls = {}
+
+    def _sync(self) -> None:
+        """Re-register every plugin so that pluggy calls them in ``handler_order``."""
+        manager = self.plugin_manager
+        for plugin in manager.get_plugins():
+            manager.unregister(plugin)
+        # pluggy calls the most recently registered implementation first.
+        for handler in reversed(self.handlers):
+            for plugin in self._plugins[id(handler)]:
+                manager.register(plugin)
+        self._stale = False
+
+    def _caller(self, hook_name: str, key: Any) -> pluggy.HookCaller | None:
+        caller: pluggy.HookCaller = getattr(self.plugin_manager.hook, hook_name)
+        impls = caller.get_hookimpls()
+        removed = [impl.plugin for impl in impls if not _serves(impl.plugin, hook_name, key)]
+        if len(removed) == len(impls):
+            return None
+        return self.plugin_manager.subset_hook_caller(hook_name, removed)
+
+    def _calls_for(self, scheme: str) -> _SchemeCalls:
+        with self._lock:
+            if self._stale:
+                self._sync()
+            calls = _SchemeCalls(
+                self._caller("urlplug_request", scheme),
+                self._caller("urlplug_open", scheme),
+                self._caller("urlplug_response", scheme),
+            )
+            self._scheme_calls[scheme] = calls
+            return calls
+
+    def _error_caller(self, hook_name: str, key: Any) -> pluggy.HookCaller | None:
+        with self._lock:
+            if self._stale:
+                self._sync()
+            caller = self._caller(hook_name, key)
+            self._error_calls[hook_name, key] = caller
+            return caller
+
+    # --- opening -----------------------------------------------------------------------------
+
+    def open(
+        self,
+        fullurl: str | Request,
+        data: Any = None,
+        timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
+    ) -> Any:
+        """Open ``fullurl`` (a URL string or a ``Request``), sending ``data`` if given.
+
+        Runs the request stage, the open stage and the response stage of the URL's scheme and
+        returns the response. Exceptions from handlers propagate; with ``UnknownHandler`` in the
+        chain (``build_opener`` always adds it), a URL nobody opens raises ``URLError``.
+        """
+        if isinstance(fullurl, str):
+            req = Request(fullurl, data)
+        elif hasattr(fullurl, "full_url") and hasattr(fullurl, "get_method"):
+            req = fullurl
+            if data is not None:
+                req.data = data
+        else:
+            raise TypeError(f"expected a URL string or a Request, got {type(fullurl).__name__}: {fullurl!r}")
+        req.timeout = timeout
+        scheme = req.type
+        calls = self._scheme_calls.get(scheme) or self._calls_for(scheme)
+
+        if calls.request is not None:
+            exchange = Exchange(self, req, scheme)
+            calls.request(exchange=exchange)
+            req = exchange.request
+
+        sys.audit("urllib.Request", req.full_url, req.data, req.headers, req.get_method())
+        if calls.open is None:
+            return None
+        response = calls.open(opener=self, request=req)
+
+        if calls.response is not None and response is not None:
+            exchange = Exchange(self, req, scheme)
+            exchange.response = response
+            calls.response(exchange=exchange)
+            response = exchange.response
+        return response
+
+    def error(self, proto: str, *args: Any) -> Any:
+        """Run the error stage for ``proto`` with protocol-specific ``args``.
+
+        For ``http``/``https`` the arguments are ``(request, response, code, msg, headers)``: the
+        handlers for that ``code`` run first, then the default ones (``HTTPDefaultErrorHandler``
+        raises ``HTTPError``). Other protocols run their ``<proto>_error`` handlers.
+        """
+        if proto in ("http", "https"):
+            if len(args) != 5:
+                raise TypeError("HTTP errors take (request, response, code, msg, headers)")
+            request, response, code, msg, headers = args
+            key = ("urlplug_http_error", code)
+            caller = self._error_calls[key] if key in self._error_calls else self._error_caller(*key)
+            if caller is None:
+                return None
+            return caller(
+                opener=self, request=request, response=response, code=code, msg=msg, headers=headers
+            )
+        key = ("urlplug_error", proto)
+        caller = self._error_calls[key] if key in self._error_calls else self._error_caller(*key)
+        return None if caller is None else caller(opener=self, proto=proto, args=args)
+
+    def close(self) -> None:
+        """Close every handler (releasing pooled connections) and empty the chain."""
+        with self._lock:
+            handlers, self.handlers = self.handlers, []
+            for plugin in self.plugin_manager.get_plugins():
+                self.plugin_manager.unregister(plugin)
+            self._plugins.clear()
+            self._position.clear()
+            self._invalidate()
+        for handler in handlers:
+            close = getattr(handler, "close", None)
+            if callable(close):
+                close()
+
+    def __enter__(self) -> OpenerDirector:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        names = ", ".join(type(h).__name__ for h in self.handlers)
+        return f"<OpenerDirector [{names}]>"

@@ -1,0 +1,166 @@
+"""Finding installed plugins through entry points: once per process, lazily, with clear reports.
+
+Two entry-point groups:
+
+``urlplug.handlers``
+    Handlers that join every opener ``build_opener()`` makes. The object is either callable (a
+    handler class or a factory, called with no arguments; a factory may return ``None`` to stay
+    out, as ``urlplug-proxy`` does when no proxy is configured) or a native plugin object or module
+    used as it is.
+``urlplug.names``
+    Public names: each entry ``Name = module:attr`` makes ``urlplug.Name`` resolve to that object.
+
+``URLPLUG_PLUGINS`` restricts discovery to a comma-separated list of distributions (without
+scanning the environment); set to an empty string it turns discovery off.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from importlib.metadata import EntryPoint
+
+HANDLERS_GROUP = "urlplug.handlers"
+NAMES_GROUP = "urlplug.names"
+ENV_PLUGINS = "URLPLUG_PLUGINS"
+_GROUPS = (HANDLERS_GROUP, NAMES_GROUP)
+
+
+class PluginWarning(UserWarning):
+    """Something is wrong with an installed plugin; the program goes on without that part."""
+
+
+class PluginLoadWarning(PluginWarning):
+    """An installed plugin failed to load and was left out."""
+
+
+class PluginConflictWarning(PluginWarning):
+    """Two installed plugins claim the same URL scheme at the same ``handler_order``."""
+
+
+@dataclass
+class PluginEntry:
+    """One entry point of an installed urlplug plugin."""
+
+    group: str
+    name: str
+    value: str
+    dist: str
+    version: str
+    entry_point: EntryPoint = field(repr=False)
+    _loaded: Any = field(default=None, repr=False)
+    error: str | None = None
+
+    def load(self) -> Any:
+        """Import and return the object; ``None`` (with a ``PluginLoadWarning``) if that fails."""
+        if self._loaded is None and self.error is None:
+            try:
+                self._loaded = self.entry_point.load()
+            except Exception as exc:  # a broken plugin must not take the program down
+                self.fail(exc)
+        return self._loaded
+
+    def fail(self, exc: BaseException) -> None:
+        """Record that this plugin failed and warn, naming it and its distribution."""
+        self.error = f"{type(exc).__name__}: {exc}"
+        warnings.warn(
+            f"urlplug plugin {self.name!r} ({self.value}) from {self.dist} {self.version} "
+            f"failed to load and was left out: {self.error}",
+            PluginLoadWarning,
+            stacklevel=3,
+        )
+
+
+class Registry:
+    """The urlplug entry points of the installed (or allowed) distributions."""
+
+    def __init__(self, entries: list[PluginEntry]) -> None:
+        self.entries = entries
+        self._names = {e.name: e for e in entries if e.group == NAMES_GROUP}
+
+    def handlers(self, plugins: Iterable[str] | None = None) -> list[PluginEntry]:
+        """Entries of ``urlplug.handlers``, from the distributions named in ``plugins`` if given."""
+        allowed = None if plugins is None else {_normalize(p) for p in plugins}
+        return [
+            e
+            for e in self.entries
+            if e.group == HANDLERS_GROUP and (allowed is None or _normalize(e.dist) in allowed)
+        ]
+
+    def name(self, attr: str) -> PluginEntry | None:
+        """The ``urlplug.names`` entry exporting ``attr``, if an installed plugin has one."""
+        return self._names.get(attr)
+
+    def distributions(self) -> dict[str, str]:
+        """Distribution name -> version, for every distribution that has urlplug entry points."""
+        return {e.dist: e.version for e in self.entries}
+
+
+def _normalize(dist: str) -> str:
+    return dist.lower().replace("_", "-").replace(".", "-")
+
+
+def _entries_of(eps: Iterable[EntryPoint], dist_name: str, version: str) -> list[PluginEntry]:
+    return [
+        PluginEntry(ep.group, ep.name, ep.value, dist_name, version, ep)
+        for ep in eps
+        if ep.group in _GROUPS
+    ]
+
+
+def _scan() -> Registry:
+    from importlib import metadata
+
+    allowlist = os.environ.get(ENV_PLUGINS)
+    entries: list[PluginEntry] = []
+    if allowlist is None:
+        seen: set[str] = set()
+        for group in _GROUPS:
+            for ep in metadata.entry_points(group=group):
+                dist = ep.dist
+                name = dist.metadata["Name"] if dist is not None else "?"
+                version = dist.version if dist is not None else "?"
+                key = f"{name}:{ep.group}:{ep.name}"
+                if key not in seen:
+                    seen.add(key)
+                    entries.extend(_entries_of([ep], name, version))
+    else:
+        for wanted in filter(None, (p.strip() for p in allowlist.split(","))):
+            try:
+                dist = metadata.distribution(wanted)
+            except metadata.PackageNotFoundError:
+                warnings.warn(
+                    f"{ENV_PLUGINS} names {wanted!r}, which is not installed", PluginLoadWarning, stacklevel=2
+                )
+                continue
+            entries.extend(_entries_of(dist.entry_points, dist.metadata["Name"], dist.version))
+    entries.sort(key=lambda e: (e.group, _normalize(e.dist), e.name))
+    return Registry(entries)
+
+
+_registry: Registry | None = None
+_registry_lock = threading.Lock()
+
+
+def registry() -> Registry:
+    """The process-wide registry, scanned on first use and kept."""
+    global _registry
+    if _registry is None:
+        with _registry_lock:
+            if _registry is None:
+                _registry = _scan()
+    return _registry
+
+
+def rescan() -> Registry:
+    """Forget what was discovered and scan again (after installing a plugin at run time)."""
+    global _registry
+    with _registry_lock:
+        _registry = _scan()
+    return _registry

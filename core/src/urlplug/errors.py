@@ -1,0 +1,82 @@
+"""The exceptions urlplug raises: ``URLError``, ``HTTPError`` and ``ContentTooShortError``."""
+
+from __future__ import annotations
+
+import email.message
+import io
+from typing import IO, Any
+
+from .response import Readable, Response
+
+
+class URLError(OSError):
+    """A handler ran into a problem opening a URL. ``reason`` says what: a message or an exception."""
+
+    def __init__(self, reason: str | BaseException, filename: str | None = None) -> None:
+        self.args = (reason,)
+        self.reason = reason
+        if filename is not None:
+            self.filename = filename
+
+    def __str__(self) -> str:
+        return f"<urlopen error {self.reason}>"
+
+
+class HTTPError(URLError, Response):
+    """An HTTP error status. It is also a response: its body can be read and it can be returned.
+
+    ``code`` is the status code, ``reason`` (also ``msg``) the reason phrase, ``headers`` (also
+    ``hdrs``) the response headers.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        code: int,
+        msg: str,
+        hdrs: email.message.Message | None,
+        fp: Readable | IO[bytes] | None,
+    ) -> None:
+        headers = hdrs if hdrs is not None else email.message.Message()
+        Response.__init__(self, fp if fp is not None else io.BytesIO(), headers, url, code, msg)
+        self.args = (msg,)
+        self.filename = url
+
+    @property  # type: ignore[override]
+    def reason(self) -> str:  # the URLError attribute, backed by the status message
+        return self.msg
+
+    @reason.setter
+    def reason(self, value: Any) -> None:
+        self.__dict__["msg"] = value
+
+    @property  # type: ignore[override]
+    def msg(self) -> str:
+        return self.__dict__.get("msg", "")  # type: ignore[no-any-return]
+
+    @msg.setter
+    def msg(self, value: str) -> None:
+        self.__dict__["msg"] = value
+
+    @property
+    def hdrs(self) -> email.message.Message:
+        """The response headers (urllib2's name for ``headers``)."""
+        return self.headers
+
+    @hdrs.setter
+    def hdrs(self, value: email.message.Message) -> None:
+        self.headers = value
+
+    def __str__(self) -> str:
+        return f"HTTP Error {self.code}: {self.msg}"
+
+    def __repr__(self) -> str:
+        return f"<HTTPError {self.code}: {self.msg!r}>"
+
+
+class ContentTooShortError(URLError):
+    """A download ended before the announced amount of data arrived; ``content`` holds what did."""
+
+    def __init__(self, message: str, content: Any) -> None:
+        super().__init__(message)
+        self.content = content

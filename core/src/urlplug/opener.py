@@ -1,0 +1,164 @@
+"""``build_opener``, ``install_opener`` and ``urlopen``: the default chain from what is installed."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ._classic import Adapter
+from .director import OpenerDirector
+from .discovery import PluginConflictWarning, PluginEntry, registry
+from .handler import UnknownHandler
+from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
+
+if TYPE_CHECKING:
+    import ssl
+
+
+def _replaced(default: type, handlers: tuple[Any, ...]) -> bool:
+    """urllib2's rule: a class, subclass or instance of a default passed in replaces it."""
+    return any(
+        issubclass(h, default) if isinstance(h, type) else isinstance(h, default) for h in handlers
+    )
+
+
+def _accepts_context(factory: Any) -> bool:
+    try:
+        return "context" in inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _instantiate(entry: PluginEntry, handlers: tuple[Any, ...], context: ssl.SSLContext | None) -> Any:
+    """The handler an entry contributes to a new opener, or ``None``."""
+    factory = entry.load()
+    if factory is None or (isinstance(factory, type) and _replaced(factory, handlers)):
+        return None
+    if not callable(factory):
+        return factory  # a native plugin module or object, used as it is
+    try:
+        if context is not None and _accepts_context(factory):
+            handler = factory(context=context)
+        else:
+            handler = factory()
+    except Exception as exc:  # a broken plugin must not take the opener down
+        entry.fail(exc)
+        return None
+    if handler is None or _replaced(type(handler), handlers):
+        return None
+    return handler
+
+
+def _opened_schemes(opener: OpenerDirector, handler: Any) -> set[str]:
+    schemes = {
+        p.key
+        for p in opener._plugins.get(id(handler), ())
+        if isinstance(p, Adapter) and p.hook_name == "urlplug_open" and p.key is not None
+    }
+    if hasattr(handler, "urlplug_open"):
+        schemes.update(getattr(handler, "schemes", None) or ())
+    return schemes
+
+
+def _report_conflicts(opener: OpenerDirector, joined: list[tuple[Any, PluginEntry]]) -> None:
+    claims: dict[tuple[str, int], list[tuple[Any, PluginEntry]]] = defaultdict(list)
+    for handler, entry in joined:
+        for scheme in _opened_schemes(opener, handler):
+            claims[scheme, getattr(handler, "handler_order", 500)].append((handler, entry))
+    for (scheme, _), claimants in sorted(claims.items(), key=lambda item: item[0]):
+        if len({entry.dist for _, entry in claimants}) > 1:
+            named = " and ".join(f"{entry.dist} ({type(h).__name__})" for h, entry in claimants)
+            first = min(claimants, key=lambda claim: opener.handlers.index(claim[0]))[0]
+            warnings.warn(
+                f"URL scheme {scheme!r} is claimed by {named} at the same handler_order; "
+                f"{type(first).__name__} is tried first",
+                PluginConflictWarning,
+                stacklevel=3,
+            )
+
+
+def build_opener(
+    *handlers: Any,
+    plugins: Iterable[str] | None = None,
+    context: ssl.SSLContext | None = None,
+) -> OpenerDirector:
+    """Return an ``OpenerDirector`` with the default chain, then ``handlers`` in order.
+
+    The default chain is ``UnknownHandler`` plus every handler the installed plugins register
+    in the ``urlplug.handlers`` entry-point group (HTTP, HTTPS, redirects, error processing, FTP,
+    file, data, proxies when configured, and third-party handlers). A class, subclass or
+    instance of a default passed in ``handlers`` replaces that default; classes are instantiated
+    without arguments.
+
+    ``plugins`` limits discovery to the named distributions (``()`` turns it off); by default the
+    ``URLPLUG_PLUGINS`` environment variable decides, and without it every installed plugin joins.
+    ``context`` is passed to default handlers whose constructor takes a ``context`` (HTTPS, FTPS).
+    """
+    opener = OpenerDirector()
+    joined: list[tuple[Any, PluginEntry]] = []
+    if not _replaced(UnknownHandler, handlers):
+        opener.add_handler(UnknownHandler())
+    for entry in registry().handlers(plugins):
+        handler = _instantiate(entry, handlers, context)
+        if handler is None:
+            continue
+        try:
+            opener.add_handler(handler)
+        except Exception as exc:  # e.g. a native plugin whose hooks match no spec
+            entry.fail(exc)
+            continue
+        joined.append((handler, entry))
+    _report_conflicts(opener, joined)
+    for handler in handlers:
+        opener.add_handler(handler() if isinstance(handler, type) else handler)
+    return opener
+
+
+_opener: Any = None
+_opener_lock = threading.Lock()
+
+
+def install_opener(opener: Any) -> None:
+    """Make ``opener`` (any object with an ``open`` method) the one ``urlopen`` uses."""
+    global _opener
+    _opener = opener
+
+
+def _default_opener() -> Any:
+    global _opener
+    if _opener is None:
+        with _opener_lock:
+            if _opener is None:
+                _opener = build_opener()
+    return _opener
+
+
+def urlopen(
+    url: str | Request,
+    data: Any = None,
+    timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
+    *,
+    cafile: str | None = None,
+    capath: str | None = None,
+    cadefault: bool = False,
+    context: ssl.SSLContext | None = None,
+) -> Any:
+    """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
+
+    The default opener is built once, on first use, by ``build_opener()``. ``cafile``/``capath``
+    (CA certificates to trust) or ``context`` (an ``ssl.SSLContext``) give this call an opener
+    whose HTTPS and FTPS handlers use them. ``cadefault`` is ignored, as in urllib2.
+    """
+    if context is not None or cafile is not None or capath is not None:
+        if context is None:
+            import ssl
+
+            context = ssl.create_default_context(cafile=cafile, capath=capath)
+        opener: Any = build_opener(context=context)
+    else:
+        opener = _default_opener()
+    return opener.open(url, data, timeout)

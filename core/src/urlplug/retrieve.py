@@ -1,0 +1,80 @@
+"""``urlretrieve`` and ``urlcleanup``: download a URL to a file, as ``urllib.request`` users expect."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from email.message import Message
+from typing import Any
+
+from .errors import ContentTooShortError
+from .opener import urlopen
+from .request import Request
+
+_BLOCK_SIZE = 64 * 1024
+_temporary_files: list[str] = []
+
+
+def urlretrieve(
+    url: str,
+    filename: str | os.PathLike[str] | None = None,
+    reporthook: Callable[[int, int, int], object] | None = None,
+    data: Any = None,
+) -> tuple[str, Message]:
+    """Copy the resource at ``url`` to ``filename`` (a temporary file if omitted).
+
+    Returns ``(filename, headers)``. For a local ``file:`` URL without ``filename`` the local path
+    itself is returned. ``reporthook(block_number, block_size, total_size)`` is called once before
+    the transfer and after each block (``total_size`` is -1 when unknown). Raises
+    ``ContentTooShortError`` if fewer bytes arrive than announced; the partial file is kept.
+    """
+    with contextlib.closing(urlopen(url, data)) as response:
+        headers = response.info()
+        if filename is None and Request(url).type == "file":
+            from urllib.request import url2pathname
+
+            return os.path.normpath(url2pathname(Request(url).selector)), headers
+        if filename is not None:
+            target = open(filename, "wb")  # noqa: SIM115 - closed by the with below
+            path = os.fspath(filename)
+        else:
+            target = tempfile.NamedTemporaryFile(delete=False)  # noqa: SIM115
+            path = target.name
+            _temporary_files.append(path)
+        with target:
+            size = int(headers.get("Content-Length", -1))
+            received = blocks = 0
+            if reporthook is not None:
+                reporthook(blocks, _BLOCK_SIZE, size)
+            while block := _read_block(response, path, headers):
+                received += len(block)
+                target.write(block)
+                blocks += 1
+                if reporthook is not None:
+                    reporthook(blocks, _BLOCK_SIZE, size)
+    if received < size:
+        raise ContentTooShortError(
+            f"retrieval incomplete: got only {received} out of {size} bytes", (path, headers)
+        )
+    return path, headers
+
+
+def _read_block(response: Any, path: str, headers: Message) -> bytes:
+    import http.client
+
+    try:
+        return response.read(_BLOCK_SIZE)  # type: ignore[no-any-return]
+    except http.client.IncompleteRead as exc:
+        raise ContentTooShortError(f"retrieval incomplete: {exc}", (path, headers)) from exc
+
+
+def urlcleanup() -> None:
+    """Remove the temporary files ``urlretrieve`` made and forget the installed opener."""
+    from . import opener
+
+    while _temporary_files:
+        with contextlib.suppress(OSError):
+            os.unlink(_temporary_files.pop())
+    opener.install_opener(None)

@@ -1,0 +1,41 @@
+"""Checks that keep unsafe text out of requests: every plugin uses these before sending anything."""
+
+from __future__ import annotations
+
+import re
+
+_URL_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def check_url(url: str) -> None:
+    """Raise ``ValueError`` if ``url`` holds a control character (CR, LF, NUL, ... or DEL)."""
+    found = _URL_FORBIDDEN.search(url)
+    if found is not None:
+        raise ValueError(
+            f"URL can't contain control characters: {url!r} "
+            f"(found {found.group()!r} at position {found.start()})"
+        )
+
+
+def check_token(value: str, what: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is an RFC 7230 token (a header name or a method)."""
+    if not isinstance(value, str) or _TOKEN.fullmatch(value) is None:
+        raise ValueError(f"invalid {what} {value!r}: only RFC 7230 token characters are allowed")
+
+
+def check_header_value(name: str, value: object) -> None:
+    """Raise ``ValueError`` if a header value holds CR, LF, NUL or another control character."""
+    text = value.decode("latin-1") if isinstance(value, bytes | bytearray) else str(value)
+    found = _VALUE_FORBIDDEN.search(text)
+    if found is not None:
+        raise ValueError(
+            f"invalid value for header {name!r}: {text!r} contains control character {found.group()!r}"
+        )
+
+
+def check_header(name: str, value: object) -> None:
+    """Validate one header: a token name and a value free of control characters."""
+    check_token(name, "header name")
+    check_header_value(name, value)

@@ -1,0 +1,1 @@
+"""Loopback auth servers for the tests."""

@@ -1,0 +1,1 @@
+"""Loopback ftp servers for the tests."""

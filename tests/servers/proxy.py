@@ -1,0 +1,1 @@
+"""Loopback proxy servers for the tests."""
