@@ -119,7 +119,9 @@ class LoopbackHTTPServer(http.server.ThreadingHTTPServer):
         self.seen: list[Seen] = []
         self.connections = 0
         self.lock = threading.Lock()
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def get_request(self) -> tuple[socket.socket, Any]:
         sock, address = super().get_request()

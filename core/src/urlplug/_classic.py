@@ -40,11 +40,12 @@ class Adapter:
     (other errors) it serves, or ``None`` for all of them.
     """
 
-    __slots__ = ("handler", "handler_order", "key", "method", "opts")
+    __slots__ = ("handler", "handler_order", "key", "method", "name", "opts")
     hook_name: str = ""
 
-    def __init__(self, handler: object, method: Callable[..., Any], key: Any, tier: str) -> None:
+    def __init__(self, handler: object, name: str, method: Callable[..., Any], key: Any, tier: str) -> None:
         self.handler = handler
+        self.name = name
         self.method = method
         self.key = key
         self.opts = _impl_opts(tier)
@@ -52,7 +53,7 @@ class Adapter:
 
     def describe(self) -> str:
         """``Class.method``, for error messages and plugin listings."""
-        return f"{type(self.handler).__name__}.{self.method.__name__}"
+        return f"{type(self.handler).__name__}.{self.name}"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.describe()}>"
@@ -154,5 +155,5 @@ def adapt(handler: object) -> list[Adapter]:
         method = getattr(handler, name, None)
         if callable(method):
             adapter_class, key, tier = found
-            adapters.append(adapter_class(handler, method, key, tier))
+            adapters.append(adapter_class(handler, name, method, key, tier))
     return adapters

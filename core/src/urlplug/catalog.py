@@ -43,9 +43,7 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     "urlplug-cookies": ("HTTPCookieProcessor",),
 }
 
-NAME_PROVIDERS: dict[str, str] = {
-    name: dist for dist, names in _PROVIDES.items() for name in names
-}
+NAME_PROVIDERS: dict[str, str] = {name: dist for dist, names in _PROVIDES.items() for name in names}
 """Public name -> the distribution of the family that exports it."""
 
 SCHEME_PROVIDERS: dict[str, str] = {

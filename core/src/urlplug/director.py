@@ -39,13 +39,13 @@ class _PluginManager(pluggy.PluginManager):
 
 
 def _order(handler: Any) -> int:
-    return getattr(handler, "handler_order", 500)  # type: ignore[no-any-return]
+    order: int = getattr(handler, "handler_order", 500)
+    return order
 
 
 def _is_native(plugin: object) -> bool:
     return any(
-        callable(getattr(plugin, name, None))
-        and hasattr(getattr(plugin, name), f"{hookspecs.PROJECT}_impl")
+        callable(getattr(plugin, name, None)) and hasattr(getattr(plugin, name), f"{hookspecs.PROJECT}_impl")
         for name in dir(plugin)
         if name.startswith("urlplug_")
     )
@@ -80,7 +80,7 @@ class OpenerDirector:
     """
 
     def __init__(self) -> None:
-        version = "%d.%d" % sys.version_info[:2]
+        version = "{}.{}".format(*sys.version_info[:2])
         self.addheaders: list[tuple[str, str]] = [("User-agent", f"Python-urllib/{version}")]
         self.handlers: list[Any] = []
         self.plugin_manager: pluggy.PluginManager = _new_plugin_manager()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import threading
 import warnings
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,18 +43,26 @@ class PluginConflictWarning(PluginWarning):
     """Two installed plugins claim the same URL scheme at the same ``handler_order``."""
 
 
-@dataclass
 class PluginEntry:
-    """One entry point of an installed urlplug plugin."""
+    """One entry point of an installed urlplug plugin: ``group``, ``name``, ``value``, ``dist``, ``version``.
 
-    group: str
-    name: str
-    value: str
-    dist: str
-    version: str
-    entry_point: EntryPoint = field(repr=False)
-    _loaded: Any = field(default=None, repr=False)
-    error: str | None = None
+    ``error`` holds why it failed to load, if it did.
+    """
+
+    __slots__ = ("_loaded", "dist", "entry_point", "error", "group", "name", "value", "version")
+
+    def __init__(self, group: str, name: str, value: str, dist: str, version: str, entry_point: EntryPoint):
+        self.group = group
+        self.name = name
+        self.value = value
+        self.dist = dist
+        self.version = version
+        self.entry_point = entry_point
+        self._loaded: Any = None
+        self.error: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<PluginEntry {self.group} {self.name}={self.value} from {self.dist} {self.version}>"
 
     def load(self) -> Any:
         """Import and return the object; ``None`` (with a ``PluginLoadWarning``) if that fails."""
@@ -108,10 +115,19 @@ def _normalize(dist: str) -> str:
 
 def _entries_of(eps: Iterable[EntryPoint], dist_name: str, version: str) -> list[PluginEntry]:
     return [
-        PluginEntry(ep.group, ep.name, ep.value, dist_name, version, ep)
-        for ep in eps
-        if ep.group in _GROUPS
+        PluginEntry(ep.group, ep.name, ep.value, dist_name, version, ep) for ep in eps if ep.group in _GROUPS
     ]
+
+
+def entries_of_distribution(name: str) -> list[PluginEntry] | None:
+    """The urlplug entry points of one installed distribution (``None`` if it is not installed)."""
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return None
+    return _entries_of(dist.entry_points, dist.metadata["Name"], dist.version)
 
 
 def _scan() -> Registry:
@@ -132,14 +148,13 @@ def _scan() -> Registry:
                     entries.extend(_entries_of([ep], name, version))
     else:
         for wanted in filter(None, (p.strip() for p in allowlist.split(","))):
-            try:
-                dist = metadata.distribution(wanted)
-            except metadata.PackageNotFoundError:
+            found = entries_of_distribution(wanted)
+            if found is None:
                 warnings.warn(
                     f"{ENV_PLUGINS} names {wanted!r}, which is not installed", PluginLoadWarning, stacklevel=2
                 )
-                continue
-            entries.extend(_entries_of(dist.entry_points, dist.metadata["Name"], dist.version))
+            else:
+                entries.extend(found)
     entries.sort(key=lambda e: (e.group, _normalize(e.dist), e.name))
     return Registry(entries)
 

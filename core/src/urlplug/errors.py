@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import email.message
 import io
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from .response import Readable, Response
+from .response import Readable, Response, make_headers
+
+if TYPE_CHECKING:
+    import email.message
 
 
 class URLError(OSError):
@@ -37,12 +39,12 @@ class HTTPError(URLError, Response):
         hdrs: email.message.Message | None,
         fp: Readable | IO[bytes] | None,
     ) -> None:
-        headers = hdrs if hdrs is not None else email.message.Message()
+        headers = hdrs if hdrs is not None else make_headers(())
         Response.__init__(self, fp if fp is not None else io.BytesIO(), headers, url, code, msg)
         self.args = (msg,)
         self.filename = url
 
-    @property  # type: ignore[override]
+    @property
     def reason(self) -> str:  # the URLError attribute, backed by the status message
         return self.msg
 
@@ -50,7 +52,7 @@ class HTTPError(URLError, Response):
     def reason(self, value: Any) -> None:
         self.__dict__["msg"] = value
 
-    @property  # type: ignore[override]
+    @property
     def msg(self) -> str:
         return self.__dict__.get("msg", "")  # type: ignore[no-any-return]
 

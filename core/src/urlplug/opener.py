@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import threading
 import warnings
 from collections import defaultdict
@@ -21,12 +20,12 @@ if TYPE_CHECKING:
 
 def _replaced(default: type, handlers: tuple[Any, ...]) -> bool:
     """urllib2's rule: a class, subclass or instance of a default passed in replaces it."""
-    return any(
-        issubclass(h, default) if isinstance(h, type) else isinstance(h, default) for h in handlers
-    )
+    return any(issubclass(h, default) if isinstance(h, type) else isinstance(h, default) for h in handlers)
 
 
 def _accepts_context(factory: Any) -> bool:
+    import inspect
+
     try:
         return "context" in inspect.signature(factory).parameters
     except (TypeError, ValueError):
@@ -41,10 +40,8 @@ def _instantiate(entry: PluginEntry, handlers: tuple[Any, ...], context: ssl.SSL
     if not callable(factory):
         return factory  # a native plugin module or object, used as it is
     try:
-        if context is not None and _accepts_context(factory):
-            handler = factory(context=context)
-        else:
-            handler = factory()
+        wants_context = context is not None and _accepts_context(factory)
+        handler = factory(context=context) if wants_context else factory()
     except Exception as exc:  # a broken plugin must not take the opener down
         entry.fail(exc)
         return None

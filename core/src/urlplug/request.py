@@ -62,12 +62,12 @@ class Request:
     def full_url(self, url: str) -> None:
         if not isinstance(url, str):
             raise TypeError(f"URL must be a str, not {type(url).__name__}: {url!r}")
-        url = url.strip()
-        if url[:1] == "<" and url[-1:] == ">":  # urllib2 accepted '<URL:type://host/path>'
-            url = url[1:-1].strip()
-            if url[:4].upper() == "URL:":
-                url = url[4:].strip()
         check_url(url)
+        url = url.strip(" ")
+        if url[:1] == "<" and url[-1:] == ">":  # urllib2 accepted '<URL:type://host/path>'
+            url = url[1:-1].strip(" ")
+            if url[:4].upper() == "URL:":
+                url = url[4:].strip(" ")
         url, _, fragment = url.partition("#")
         self._full_url = url
         self.fragment = fragment or None
@@ -151,7 +151,7 @@ class Request:
 
     # --- proxies -----------------------------------------------------------------------------
 
-    def set_proxy(self, host: str, type: str) -> None:  # noqa: A002 - urllib2's signature
+    def set_proxy(self, host: str, type: str) -> None:
         """Route the request through proxy ``host`` of scheme ``type``.
 
         The selector becomes the original URL; for ``https`` the original host is kept for a

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import email.message
 import io
 from collections.abc import Iterable, Iterator
-from types import TracebackType
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import email.message
+    from types import TracebackType
 
 
 class Readable(Protocol):
@@ -162,9 +164,10 @@ class Response:
         return f"<{type(self).__name__} [{self.status}] {self.url!r}>"
 
 
-
 def make_headers(fields: Iterable[tuple[str, object]]) -> email.message.Message:
     """Response headers from ``(name, value)`` pairs; pairs whose value is ``None`` are skipped."""
+    import email.message
+
     headers = email.message.Message()
     for name, value in fields:
         if value is not None:

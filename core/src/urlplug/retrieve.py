@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable
-from email.message import Message
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import ContentTooShortError
 from .opener import urlopen
 from .request import Request
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 _BLOCK_SIZE = 64 * 1024
 _temporary_files: list[str] = []
@@ -36,13 +37,7 @@ def urlretrieve(
             from urllib.request import url2pathname
 
             return os.path.normpath(url2pathname(Request(url).selector)), headers
-        if filename is not None:
-            target = open(filename, "wb")  # noqa: SIM115 - closed by the with below
-            path = os.fspath(filename)
-        else:
-            target = tempfile.NamedTemporaryFile(delete=False)  # noqa: SIM115
-            path = target.name
-            _temporary_files.append(path)
+        target, path = _open_target(filename)
         with target:
             size = int(headers.get("Content-Length", -1))
             received = blocks = 0
@@ -59,6 +54,16 @@ def urlretrieve(
             f"retrieval incomplete: got only {received} out of {size} bytes", (path, headers)
         )
     return path, headers
+
+
+def _open_target(filename: str | os.PathLike[str] | None) -> tuple[IO[bytes], str]:
+    if filename is not None:
+        return open(filename, "wb"), os.fspath(filename)
+    import tempfile
+
+    target = tempfile.NamedTemporaryFile(delete=False)  # noqa: SIM115 - the caller closes it
+    _temporary_files.append(target.name)
+    return target, target.name
 
 
 def _read_block(response: Any, path: str, headers: Message) -> bytes:
