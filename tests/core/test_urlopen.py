@@ -1,0 +1,128 @@
+"""urlopen, install_opener, urlretrieve and urlcleanup, and the stdlib helpers urlplug re-exports."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import urlplug
+from urlplug import BaseHandler, ContentTooShortError, Request, Response
+from urlplug.response import make_headers
+
+
+class Blob(BaseHandler):
+    """Serves ``blob://host/<n>`` as n bytes; ``announce`` makes it claim a larger Content-Length."""
+
+    def __init__(self, announce: int = 0) -> None:
+        self.announce = announce
+
+    def blob_open(self, req: Request) -> Response:
+        size = int(req.selector.strip("/"))
+        headers = make_headers([("Content-Length", size + self.announce)])
+        return Response(io.BytesIO(b"x" * size), headers, req.full_url, 200)
+
+
+@pytest.fixture
+def installed() -> Iterator[Any]:
+    """Install an opener with ``Blob`` and restore the default afterwards."""
+
+    def install(handler: BaseHandler) -> None:
+        urlplug.install_opener(urlplug.build_opener(handler, plugins=()))
+
+    yield install
+    urlplug.urlcleanup()
+
+
+def test_urlopen_uses_the_installed_opener(installed: Any) -> None:
+    installed(Blob())
+    with urlplug.urlopen("blob://h/5") as resp:
+        assert resp.read() == b"xxxxx"
+
+
+def test_install_opener_accepts_any_object_with_open() -> None:
+    class Fake:
+        def open(self, url: str, data: Any, timeout: Any) -> str:
+            return f"opened {url} {data!r} {timeout}"
+
+    urlplug.install_opener(Fake())
+    try:
+        assert urlplug.urlopen("anything://x", b"d", 3) == "opened anything://x b'd' 3"
+    finally:
+        urlplug.install_opener(None)
+
+
+def test_default_opener_is_built_once_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from urlplug import opener as opener_module
+
+    built: list[int] = []
+    real = opener_module.build_opener
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return real(Blob(), plugins=())
+
+    monkeypatch.setattr(opener_module, "build_opener", counting)
+    urlplug.install_opener(None)
+    try:
+        urlplug.urlopen("blob://h/1").read()
+        urlplug.urlopen("blob://h/2").read()
+    finally:
+        urlplug.install_opener(None)
+    assert built == [1]
+
+
+def test_urlretrieve_writes_the_file_and_reports_progress(installed: Any, tmp_path: Path) -> None:
+    installed(Blob())
+    reports: list[tuple[int, int, int]] = []
+    target = tmp_path / "out.bin"
+    path, headers = urlplug.urlretrieve("blob://h/150000", target, lambda *r: reports.append(r))
+    assert path == str(target)
+    assert target.read_bytes() == b"x" * 150000
+    assert headers["Content-Length"] == "150000"
+    assert reports[0] == (0, 65536, 150000)
+    assert [r[0] for r in reports] == [0, 1, 2, 3]
+
+
+def test_urlretrieve_without_filename_uses_a_temporary_file_that_urlcleanup_removes(installed: Any) -> None:
+    installed(Blob())
+    path, _ = urlplug.urlretrieve("blob://h/10")
+    assert Path(path).read_bytes() == b"x" * 10
+    urlplug.urlcleanup()
+    assert not os.path.exists(path)
+
+
+def test_urlretrieve_raises_content_too_short_and_keeps_what_arrived(installed: Any, tmp_path: Path) -> None:
+    installed(Blob(announce=5))
+    target = tmp_path / "short.bin"
+    with pytest.raises(ContentTooShortError, match="got only 10 out of 15 bytes") as caught:
+        urlplug.urlretrieve("blob://h/10", target)
+    assert caught.value.content[0] == str(target)
+    assert target.read_bytes() == b"x" * 10
+
+
+def test_urlretrieve_turns_a_truncated_read_into_content_too_short(installed: Any, tmp_path: Path) -> None:
+    import http.client
+
+    class Truncating(BaseHandler):
+        def cut_open(self, req: Request) -> Response:
+            class Body(io.BytesIO):
+                def read(self, size: int | None = -1) -> bytes:
+                    raise http.client.IncompleteRead(b"par", 10)
+
+            return Response(Body(), make_headers([("Content-Length", 13)]), req.full_url, 200)
+
+    installed(Truncating())
+    with pytest.raises(ContentTooShortError, match="retrieval incomplete"):
+        urlplug.urlretrieve("cut://h/", tmp_path / "cut.bin")
+
+
+def test_stdlib_helpers_are_available() -> None:
+    assert urlplug.parse_http_list('a, b="c, d", e') == ["a", 'b="c, d"', "e"]
+    assert urlplug.parse_keqv_list(['realm="x"', "nonce=abc"]) == {"realm": "x", "nonce": "abc"}
+    assert urlplug.url2pathname(urlplug.pathname2url("/tmp/a b")) == "/tmp/a b"
+    assert isinstance(urlplug.getproxies(), dict)
