@@ -1,1 +1,169 @@
-"""Loopback proxy servers for the tests."""
+"""Loopback proxy servers for the tests: real tinyproxy instances, and a clean proxy environment.
+
+tinyproxy comes from Debian (``apt-get install tinyproxy``; ``.ci/run`` installs it). Each instance
+gets its own config in a temporary folder: it listens on 127.0.0.1 only, on a free port, allows only
+127.0.0.1 as a client, permits ``CONNECT`` only to the ports given, and with ``basic_auth`` demands
+``Proxy-Authorization: Basic`` (answering ``407`` without it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .http import LoopbackHTTPServer
+
+INSTALL_HINT = "tinyproxy is not installed: run `apt-get install tinyproxy` (.ci/run installs it)"
+PROXY_USER, PROXY_PASSWORD = "proxyuser", "proxy-pass"
+
+
+@pytest.fixture
+def proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """``monkeypatch``, after removing every ``*_proxy`` variable and ``REQUEST_METHOD``."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+@dataclass
+class Tinyproxy:
+    """A running tinyproxy on 127.0.0.1."""
+
+    port: int
+    folder: Path
+    process: subprocess.Popen[bytes]
+    basic_auth: tuple[str, str] | None
+
+    @property
+    def hostport(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def url(self, userinfo: str | None = None) -> str:
+        """``http://127.0.0.1:<port>``, with ``userinfo@`` if given."""
+        return f"http://{userinfo + '@' if userinfo else ''}{self.hostport}"
+
+    def log(self) -> str:
+        """tinyproxy's log so far (it writes one line per event, unbuffered)."""
+        return (self.folder / "tinyproxy.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+def _binary() -> str:
+    found = shutil.which("tinyproxy") or next(
+        (path for path in ("/usr/sbin/tinyproxy", "/usr/bin/tinyproxy") if os.access(path, os.X_OK)), None
+    )
+    if found is None:
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _config(port: int, folder: Path, connect_ports: Iterable[int], basic_auth: tuple[str, str] | None) -> str:
+    lines = [
+        f"Port {port}",
+        "Listen 127.0.0.1",
+        "Timeout 30",
+        "Allow 127.0.0.1",
+        f'LogFile "{folder / "tinyproxy.log"}"',
+        "LogLevel Info",
+        "MaxClients 50",
+        'ViaProxyName "tinyproxy"',
+        # Without a ConnectPort line tinyproxy would tunnel to any port.
+        *(f"ConnectPort {p}" for p in connect_ports or [9]),
+    ]
+    if basic_auth is not None:
+        lines.append(f"BasicAuth {basic_auth[0]} {basic_auth[1]}")
+    return "\n".join(lines) + "\n"
+
+
+def _wait_until_listening(process: subprocess.Popen[bytes], port: int, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            time.sleep(0.01)
+        else:
+            return True
+    return False
+
+
+def start_tinyproxy(
+    folder: Path, connect_ports: Iterable[int] = (), basic_auth: tuple[str, str] | None = None
+) -> Tinyproxy:
+    """Start tinyproxy with its config and log in ``folder``; fail the test if it does not come up."""
+    binary = _binary()
+    connect_ports = list(connect_ports)
+    errors = ""
+    for _ in range(5):  # another process may take the free port before tinyproxy binds it
+        port = _free_port()
+        (folder / "tinyproxy.conf").write_text(_config(port, folder, connect_ports, basic_auth))
+        with open(folder / "stderr.txt", "wb") as stderr:
+            process = subprocess.Popen(
+                [binary, "-d", "-c", str(folder / "tinyproxy.conf")],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        if _wait_until_listening(process, port, time.monotonic() + 10):
+            return Tinyproxy(port, folder, process, basic_auth)
+        process.kill()
+        process.wait(5)
+        errors = (folder / "stderr.txt").read_text(errors="replace")
+        log = folder / "tinyproxy.log"
+        if log.exists():
+            errors += log.read_text(errors="replace")
+    pytest.fail(f"tinyproxy did not start:\n{errors}", pytrace=False)
+
+
+@pytest.fixture
+def tinyproxy_factory(tmp_path: Path) -> Iterator[Callable[..., Tinyproxy]]:
+    """``start(connect_ports=(), basic_auth=None)`` starts a tinyproxy; all are stopped afterwards."""
+    started: list[Tinyproxy] = []
+
+    def start(connect_ports: Iterable[int] = (), basic_auth: tuple[str, str] | None = None) -> Tinyproxy:
+        folder = tmp_path / f"tinyproxy-{len(started)}"
+        folder.mkdir()
+        proxy = start_tinyproxy(folder, connect_ports, basic_auth)
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()
+
+
+@pytest.fixture
+def tinyproxy(tinyproxy_factory: Callable[..., Tinyproxy], https_server: LoopbackHTTPServer) -> Tinyproxy:
+    """An open tinyproxy that tunnels (``CONNECT``) to ``https_server``'s port only."""
+    return tinyproxy_factory(connect_ports=[https_server.port])
+
+
+@pytest.fixture
+def tinyproxy_auth(
+    tinyproxy_factory: Callable[..., Tinyproxy], https_server: LoopbackHTTPServer
+) -> Tinyproxy:
+    """A tinyproxy that demands Basic auth (``PROXY_USER``, ``PROXY_PASSWORD``); tunnels as ``tinyproxy``."""
+    return tinyproxy_factory(connect_ports=[https_server.port], basic_auth=(PROXY_USER, PROXY_PASSWORD))

@@ -1,0 +1,23 @@
+"""urlplug-proxy: ``ProxyHandler``, which sends requests through HTTP proxies.
+
+Proxies come from ``ProxyHandler(proxies)`` or, by default, from the environment (``http_proxy``,
+``https_proxy``, ``ftp_proxy``, ``all_proxy``, ``no_proxy``). ``build_opener()`` adds a
+``ProxyHandler`` to every opener when the environment configures a proxy (the
+``urlplug.handlers`` entry point :func:`default_proxy_handler`).
+"""
+
+from __future__ import annotations
+
+from .bypass import NoProxy
+from .environment import environment_proxies
+from .handler import ProxyHandler
+
+__all__ = ["NoProxy", "ProxyHandler", "default_proxy_handler", "environment_proxies"]
+
+
+def default_proxy_handler() -> ProxyHandler | None:
+    """The ``ProxyHandler`` for a default opener: one when the environment names a proxy, else ``None``."""
+    proxies = environment_proxies()
+    if any(key != "no" for key in proxies):
+        return ProxyHandler(proxies)
+    return None
