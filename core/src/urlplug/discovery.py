@@ -21,9 +21,12 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from . import entrypoints
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from importlib.metadata import EntryPoint
+
+    from .entrypoints import EntryPoint
 
 HANDLERS_GROUP = "urlplug.handlers"
 NAMES_GROUP = "urlplug.names"
@@ -109,43 +112,25 @@ class Registry:
         return {e.dist: e.version for e in self.entries}
 
 
-def _normalize(dist: str) -> str:
-    return dist.lower().replace("_", "-").replace(".", "-")
+_normalize = entrypoints.normalize
 
 
-def _entries_of(eps: Iterable[EntryPoint], dist_name: str, version: str) -> list[PluginEntry]:
-    return [
-        PluginEntry(ep.group, ep.name, ep.value, dist_name, version, ep) for ep in eps if ep.group in _GROUPS
-    ]
+def _entries_of(dist: entrypoints.Distribution) -> list[PluginEntry]:
+    return [PluginEntry(ep.group, ep.name, ep.value, dist.name, dist.version, ep) for ep in dist.entry_points]
 
 
 def entries_of_distribution(name: str) -> list[PluginEntry] | None:
     """The urlplug entry points of one installed distribution (``None`` if it is not installed)."""
-    from importlib import metadata
-
-    try:
-        dist = metadata.distribution(name)
-    except metadata.PackageNotFoundError:
-        return None
-    return _entries_of(dist.entry_points, dist.metadata["Name"], dist.version)
+    dist = entrypoints.distribution(name, _GROUPS)
+    return None if dist is None else _entries_of(dist)
 
 
 def _scan() -> Registry:
-    from importlib import metadata
-
     allowlist = os.environ.get(ENV_PLUGINS)
     entries: list[PluginEntry] = []
     if allowlist is None:
-        seen: set[str] = set()
-        for group in _GROUPS:
-            for ep in metadata.entry_points(group=group):
-                dist = ep.dist
-                name = dist.metadata["Name"] if dist is not None else "?"
-                version = dist.version if dist is not None else "?"
-                key = f"{name}:{ep.group}:{ep.name}"
-                if key not in seen:
-                    seen.add(key)
-                    entries.extend(_entries_of([ep], name, version))
+        for dist in entrypoints.distributions(_GROUPS):
+            entries.extend(_entries_of(dist))
     else:
         for wanted in filter(None, (p.strip() for p in allowlist.split(","))):
             found = entries_of_distribution(wanted)

@@ -56,10 +56,6 @@ class UnknownHandler(BaseHandler):
 
 
 def _installed(dist: str) -> bool:
-    from importlib.metadata import PackageNotFoundError, distribution
+    from .entrypoints import distribution
 
-    try:
-        distribution(dist)
-    except PackageNotFoundError:
-        return False
-    return True
+    return distribution(dist, ()) is not None
