@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import pytest
 
@@ -50,9 +51,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body = self._read_chunked()
         else:
             body = self.rfile.read(length) if length else b""
-        seen = Seen(
-            self.command, self.path, {k: v for k, v in self.headers.items()}, body, self.connection_number
-        )
+        seen = Seen(self.command, self.path, dict(self.headers.items()), body, self.connection_number)
         self.server.seen.append(seen)
         route = self.server.routes.get(self.path.split("?")[0], self.server.default_route)
         reply = route(seen)
@@ -138,7 +137,7 @@ class LoopbackHTTPServer(http.server.ThreadingHTTPServer):
 
     def url(self, path: str = "/", host: str | None = None) -> str:
         scheme = "https" if self.tls is not None else "http"
-        name = host or self.server_address[0]
+        name = host or str(self.server_address[0])
         if ":" in name:
             name = f"[{name}]"
         return f"{scheme}://{name}:{self.port}{path}"
@@ -167,3 +166,195 @@ def https_server(server_tls: ssl.SSLContext) -> Iterator[LoopbackHTTPServer]:
     server = LoopbackHTTPServer(tls=server_tls).start()
     yield server
     server.stop()
+
+
+# --- raw servers for misbehaviour -------------------------------------------------------------
+
+Script = Callable[[socket.socket, int], None]
+
+
+class ScriptedServer:
+    """A TCP server on 127.0.0.1 whose every connection runs ``script(sock, number)``.
+
+    The script reads and writes raw bytes, so tests can truncate, drip, stall or close at will.
+    ``connections`` counts accepted connections; the socket is closed when the script returns.
+    """
+
+    def __init__(self, script: Script, tls: ssl.SSLContext | None = None) -> None:
+        self.script = script
+        self.tls = tls
+        self.connections = 0
+        self.errors: list[BaseException] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._listener.getsockname()[1])
+
+    def url(self, path: str = "/") -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+                number = self.connections
+                self._open.append(sock)
+            thread = threading.Thread(target=self._run, args=(sock, number), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _run(self, sock: socket.socket, number: int) -> None:
+        try:
+            sock.settimeout(5)
+            if self.tls is not None:
+                sock = self.tls.wrap_socket(sock, server_side=True)
+            self.script(sock, number)
+        except OSError:
+            pass  # the client hung up: normal for these tests
+        except BaseException as exc:
+            self.errors.append(exc)
+        finally:
+            sock.close()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(5)
+        self._listener.close()
+        with self._lock:
+            for sock in self._open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+        for thread in self._threads:
+            thread.join(5)
+
+
+def read_request(sock: socket.socket) -> bytes:
+    """Read one request head (and a ``Content-Length`` body) from ``sock``; ``b""`` at EOF."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            while len(body) < int(value):
+                body += sock.recv(65536)
+    return data
+
+
+@pytest.fixture
+def scripted_server() -> Iterator[Callable[..., ScriptedServer]]:
+    """``start(script, tls=None)`` starts a :class:`ScriptedServer`; all are stopped afterwards."""
+    started: list[ScriptedServer] = []
+
+    def start(script: Script, tls: ssl.SSLContext | None = None) -> ScriptedServer:
+        server = ScriptedServer(script, tls).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+# --- a small forward proxy --------------------------------------------------------------------
+
+
+@dataclass
+class ProxySeen:
+    """One request as the proxy received it."""
+
+    method: str
+    target: str
+    headers: dict[str, str]
+
+
+class ForwardProxy(ScriptedServer):
+    """An HTTP proxy on 127.0.0.1: ``CONNECT`` tunnels and absolute-form requests it answers itself.
+
+    With ``credentials`` set, a request without ``Proxy-Authorization: <credentials>`` gets
+    ``407`` with ``Proxy-Authenticate: Basic realm="proxy"`` and a body. ``seen`` records requests.
+    Absolute-form requests are answered ``200 "proxied <METHOD> <URL>"`` without contacting anyone.
+    """
+
+    def __init__(self, credentials: str | None = None) -> None:
+        super().__init__(self._serve)
+        self.credentials = credentials
+        self.seen: list[ProxySeen] = []
+
+    def _serve(self, sock: socket.socket, number: int) -> None:
+        while True:
+            data = read_request(sock)
+            if not data:
+                return
+            head = data.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+            method, target, _ = head[0].split(" ", 2)
+            headers = dict(line.split(": ", 1) for line in head[1:])
+            self.seen.append(ProxySeen(method, target, headers))
+            if self.credentials is not None and headers.get("Proxy-Authorization") != self.credentials:
+                body = b"proxy authentication required"
+                sock.sendall(
+                    b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+                    b'Proxy-Authenticate: Basic realm="proxy"\r\n'
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+                continue
+            if method == "CONNECT":
+                host, _, port = target.rpartition(":")
+                upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
+                sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                _relay(sock, upstream)
+                return
+            body = f"proxied {method} {target}".encode()
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
+def _relay(client: socket.socket, upstream: socket.socket) -> None:
+    def pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    back = threading.Thread(target=pump, args=(upstream, client), daemon=True)
+    back.start()
+    pump(client, upstream)
+    back.join(5)
+    upstream.close()
+
+
+@pytest.fixture
+def forward_proxy() -> Iterator[ForwardProxy]:
+    """An open :class:`ForwardProxy`."""
+    proxy = ForwardProxy().start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def auth_proxy() -> Iterator[ForwardProxy]:
+    """A :class:`ForwardProxy` that wants ``Proxy-Authorization: Basic dXNlcjpwYXNz`` (user:pass)."""
+    proxy = ForwardProxy("Basic dXNlcjpwYXNz").start()
+    yield proxy
+    proxy.stop()

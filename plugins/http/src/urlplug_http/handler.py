@@ -1,0 +1,381 @@
+"""``AbstractHTTPHandler``, ``HTTPHandler``, ``HTTPSHandler``: HTTP(S) requests on kept-alive connections.
+
+The default handlers send every request through a :class:`~urlplug_http.ConnectionPool`. A subclass
+that calls :meth:`AbstractHTTPHandler.do_open` with a connection class of its own gets urllib2's
+behaviour instead: one connection per request, closed when the response is done.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import threading
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from urlplug import BaseHandler, URLError
+
+from .pool import ConnectionPool, Lease
+from .response import HTTPResponse
+from .tunnel import request_tunnel, split_hostport
+
+if TYPE_CHECKING:
+    import ssl
+
+    from urlplug import Request
+
+_DEFAULT_TIMEOUT: Any = socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
+# Methods that may be sent again when a kept-alive connection turns out to be dead (RFC 9110 9.2.2).
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+_REPLAYABLE_BODIES = (bytes, bytearray, memoryview)
+
+
+def _http_connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
+    """``http.client.HTTPConnection``, looked up when called so that patches of it apply."""
+    return http.client.HTTPConnection(host, **kwargs)
+
+
+def _https_connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
+    """``http.client.HTTPSConnection``, looked up when called so that patches of it apply."""
+    return http.client.HTTPSConnection(host, **kwargs)
+
+
+class AbstractHTTPHandler(BaseHandler):
+    """What HTTP and HTTPS share: preparing requests (``do_request_``) and sending them (``do_open``).
+
+    ``debuglevel`` above 0 makes ``http.client`` print what is sent and received. ``pool`` holds the
+    kept-alive connections (a new :class:`~urlplug_http.ConnectionPool` by default); closing the
+    handler (``opener.close()``) closes it.
+    """
+
+    def __init__(self, debuglevel: int | None = None, *, pool: ConnectionPool | None = None) -> None:
+        self._debuglevel: int = (
+            debuglevel if debuglevel is not None else http.client.HTTPConnection.debuglevel
+        )
+        self.pool = pool if pool is not None else ConnectionPool()
+
+    def set_http_debuglevel(self, level: int) -> None:
+        """Set the ``http.client`` debug level of the connections made from now on."""
+        self._debuglevel = level
+
+    def close(self) -> None:
+        """Close the pooled connections and detach from the opener."""
+        self.pool.close()
+        super().close()
+
+    # --- preparing the request ---------------------------------------------------------------
+
+    def _get_content_length(self, request: Request) -> int | None:
+        """The length of the request body, or ``None`` when it is only known by reading it."""
+        return _content_length(request.data, request.get_method())
+
+    def do_request_(self, request: Request) -> Request:
+        """Add the headers every HTTP request needs: ``Host``, body headers and the opener's defaults.
+
+        A body without ``Content-Type`` is sent as ``application/x-www-form-urlencoded``; one whose
+        size is known gets ``Content-Length``, any other (an iterable, a pipe) is sent chunked. The
+        opener's ``addheaders`` never override the request's own headers.
+        """
+        host = request.host
+        if not host:
+            raise URLError("no host given")
+        data = request.data
+        if data is not None:
+            if isinstance(data, str):
+                raise TypeError(
+                    "POST data should be bytes, an iterable of bytes, or a file object. "
+                    "It cannot be of type str."
+                )
+            if not request.has_header("Content-type"):
+                request.add_unredirected_header("Content-type", "application/x-www-form-urlencoded")
+            if not request.has_header("Content-length") and not request.has_header("Transfer-encoding"):
+                length = self._get_content_length(request)
+                if length is not None:
+                    request.add_unredirected_header("Content-length", str(length))
+                else:
+                    request.add_unredirected_header("Transfer-encoding", "chunked")
+        if not request.has_header("Host"):
+            if request.has_proxy():
+                host = urlsplit(request.selector).netloc.rpartition("@")[2]
+            request.add_unredirected_header("Host", host)
+        if self.parent is not None:
+            for given, value in self.parent.addheaders:
+                name = given.capitalize()
+                if not request.has_header(name):
+                    request.add_unredirected_header(name, value)
+        return request
+
+    # --- sending it --------------------------------------------------------------------------
+
+    def do_open(self, http_class: Any, req: Request, **http_conn_args: Any) -> Any:
+        """Send ``req`` over a connection of ``http_class`` and return the response.
+
+        The default handlers pass their own marker classes and get a kept-alive connection from the
+        pool. Any other ``http_class`` (the ``http.client.HTTPConnection`` API, called as
+        ``http_class(host, timeout=..., **http_conn_args)``) is used as urllib2 did: one connection,
+        ``Connection: close``, the connection's response returned with ``url`` set. Errors while
+        sending become ``URLError``.
+        """
+        if http_class is _http_connection or http_class is _https_connection:
+            return self._open_pooled(req, http_class is _https_connection, http_conn_args.get("context"))
+        return self._open_once(http_class, req, **http_conn_args)
+
+    def _open_once(self, http_class: Any, req: Request, **http_conn_args: Any) -> Any:
+        host = req.host
+        if not host:
+            raise URLError("no host given")
+        conn = http_class(host, timeout=req.timeout, **http_conn_args)
+        conn.set_debuglevel(self._debuglevel)
+        headers = _request_headers(req)
+        headers["Connection"] = "close"
+        if req._tunnel_host:
+            tunnel_headers = {}
+            proxy_authorization = headers.pop("Proxy-Authorization", None)
+            if proxy_authorization is not None:
+                tunnel_headers["Proxy-Authorization"] = proxy_authorization
+            conn.set_tunnel(req._tunnel_host, headers=tunnel_headers)
+        try:
+            try:
+                conn.request(
+                    req.get_method(),
+                    req.selector,
+                    req.data,
+                    headers,
+                    encode_chunked="Transfer-Encoding" in headers,
+                )
+            except OSError as exc:
+                raise URLError(exc) from exc
+            response = conn.getresponse()
+        except BaseException:
+            conn.close()
+            raise
+        # The response keeps the socket open for its body; the connection must not reuse it.
+        if conn.sock:
+            conn.sock.close()
+            conn.sock = None
+        response.url = req.full_url
+        response.msg = response.reason
+        return response
+
+    def _open_pooled(self, req: Request, secure: bool, context: ssl.SSLContext | None) -> Any:
+        host = req.host
+        if not host:
+            raise URLError("no host given")
+        cls = http.client.HTTPSConnection if secure else http.client.HTTPConnection
+        headers = _request_headers(req)
+        tunnel = req._tunnel_host
+        proxy_authorization = headers.pop("Proxy-Authorization", None) if tunnel else None
+        key = (cls, host, context, tunnel, req.has_proxy())
+        method = req.get_method()
+        body = req.data
+        replayable = method in _IDEMPOTENT and (body is None or isinstance(body, _REPLAYABLE_BODIES))
+        timeout = req.timeout
+
+        conn: Any = self.pool.get(key, check=not replayable)
+        response = None
+        if conn is not None:
+            if conn.timeout != timeout:
+                conn.sock.settimeout(socket.getdefaulttimeout() if timeout is _DEFAULT_TIMEOUT else timeout)
+                conn.timeout = timeout
+            response = self._exchange(conn, req, method, body, headers, retry=replayable)
+        if response is None:
+            conn = self._connect(cls, host, tunnel, context, timeout, proxy_authorization)
+            if isinstance(conn, HTTPResponse):  # the proxy refused the tunnel: its answer is the response
+                conn.url = req.full_url
+                conn.msg = conn.reason
+                return conn
+            response = self._exchange(conn, req, method, body, headers, retry=False)
+            assert response is not None
+
+        if isinstance(response, HTTPResponse):
+            # http.client remembers the response on its connection, and the response will hold the
+            # connection's lease: drop the first link so that an abandoned response is freed (and
+            # its connection closed) at once, not by the cycle collector.
+            conn._HTTPConnection__response = None
+            if response.will_close:
+                response._lease = Lease(response._socket)
+            else:
+                response._lease = self.pool.lease(key, conn)
+                if response.length == 0:
+                    response._close_conn()
+        elif conn.sock:  # a patched connection class with a response of its own: no reuse
+            conn.sock.close()
+            conn.sock = None
+        response.url = req.full_url
+        response.msg = response.reason
+        return response
+
+    def _exchange(
+        self, conn: Any, req: Request, method: str, body: Any, headers: dict[str, Any], retry: bool
+    ) -> Any:
+        """Send the request on ``conn`` and read the response head.
+
+        With ``retry`` (a kept-alive connection and a request that can be sent again), a connection
+        that fails before any byte of the response arrives is closed and ``None`` returned.
+        """
+        try:
+            conn.request(method, req.selector, body, headers, encode_chunked="Transfer-Encoding" in headers)
+        except OSError as exc:
+            conn.close()
+            if retry and isinstance(exc, ConnectionError):
+                return None
+            raise URLError(exc) from exc
+        except BaseException:
+            conn.close()
+            raise
+        try:
+            return conn.getresponse()
+        except http.client.RemoteDisconnected:
+            conn.close()
+            if retry:
+                return None
+            raise
+        except BaseException:
+            conn.close()
+            raise
+
+    def _connect(
+        self,
+        cls: Any,
+        host: str,
+        tunnel: str | None,
+        context: ssl.SSLContext | None,
+        timeout: Any,
+        proxy_authorization: str | None,
+    ) -> Any:
+        """A new connection to ``host``, or through the proxy ``host`` to ``tunnel``.
+
+        Returns the proxy's answer instead when it refuses the tunnel.
+        """
+        if tunnel is None or context is None:
+            conn = (
+                cls(host, timeout=timeout) if context is None else cls(host, timeout=timeout, context=context)
+            )
+        else:
+            proxy = http.client.HTTPConnection(host, timeout=timeout)
+            proxy.set_debuglevel(self._debuglevel)
+            try:
+                proxy.connect()
+                sock, proxy.sock = proxy.sock, None
+            except OSError as exc:
+                proxy.close()
+                raise URLError(exc) from exc
+            try:
+                answer = request_tunnel(sock, tunnel, proxy_authorization, self._debuglevel)
+                if not 200 <= answer.status < 300:
+                    answer._lease = Lease(sock)
+                    return answer
+                answer.close()
+                origin, port = split_hostport(tunnel, 443)
+                conn = cls(origin, port, timeout=timeout, context=context)
+                conn.sock = context.wrap_socket(sock, server_hostname=origin)
+            except OSError as exc:
+                sock.close()
+                raise URLError(exc) from exc
+            except BaseException:
+                sock.close()
+                raise
+        conn.response_class = HTTPResponse
+        conn.set_debuglevel(self._debuglevel)
+        return conn
+
+
+class HTTPHandler(AbstractHTTPHandler):
+    """Opens ``http:`` URLs over kept-alive connections."""
+
+    def http_open(self, req: Request) -> Any:
+        """Send an HTTP request (GET, or POST with data, unless the request names a method)."""
+        return self.do_open(_http_connection, req)
+
+    http_request = AbstractHTTPHandler.do_request_
+
+
+class HTTPSHandler(AbstractHTTPHandler):
+    """Opens ``https:`` URLs over kept-alive TLS connections.
+
+    ``context`` is the ``ssl.SSLContext`` to connect with; by default a verifying one
+    (``ssl.create_default_context()``: the system's CA store, host name checks, SNI) made on first
+    use. ``check_hostname``, when not ``None``, overrides the context's setting.
+    """
+
+    def __init__(
+        self,
+        debuglevel: int | None = None,
+        context: ssl.SSLContext | None = None,
+        check_hostname: bool | None = None,
+        *,
+        pool: ConnectionPool | None = None,
+    ) -> None:
+        super().__init__(debuglevel, pool=pool)
+        self._context = context
+        self._check_hostname = check_hostname
+        self._context_lock = threading.Lock()
+        if context is not None or check_hostname is not None:
+            self._context = self._make_context()
+
+    def _make_context(self) -> ssl.SSLContext:
+        from urlplug.tls import client_context
+
+        return client_context(self._context, check_hostname=self._check_hostname)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        context = self._context
+        if context is None:
+            with self._context_lock:
+                if self._context is None:
+                    self._context = self._make_context()
+                context = self._context
+        return context
+
+    def https_open(self, req: Request) -> Any:
+        """Send an HTTPS request (GET, or POST with data, unless the request names a method)."""
+        return self.do_open(_https_connection, req, context=self._tls_context())
+
+    https_request = AbstractHTTPHandler.do_request_
+
+
+def https_handler(context: ssl.SSLContext | None = None) -> HTTPSHandler | None:
+    """The default opener's HTTPS handler, or ``None`` when Python has no ``ssl`` module."""
+    try:
+        import ssl  # noqa: F401
+    except ImportError:
+        return None
+    return HTTPSHandler(context=context)
+
+
+def _request_headers(req: Request) -> dict[str, Any]:
+    """The headers to send: unredirected ones win over regular ones (as in urllib2), names title-cased."""
+    headers = dict(req.unredirected_hdrs)
+    for name, value in req.headers.items():
+        headers.setdefault(name, value)
+    return {name.title(): value for name, value in headers.items()}
+
+
+def _content_length(data: Any, method: str) -> int | None:
+    """The size of a request body: bytes-like objects and seekable binary files; else ``None``."""
+    if data is None:
+        length: int | None = http.client.HTTPConnection._get_content_length(data, method)  # type: ignore[attr-defined]
+        return length
+    if hasattr(data, "read"):
+        return _file_length(data)
+    try:
+        return memoryview(data).nbytes
+    except TypeError:
+        return None
+
+
+def _file_length(file: Any) -> int | None:
+    import io
+
+    if isinstance(file, io.TextIOBase):
+        return None
+    try:
+        if not file.seekable():
+            return None
+        position: int = file.tell()
+        size: int = file.seek(0, os.SEEK_END)
+        file.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return max(size - position, 0)
