@@ -138,6 +138,6 @@ def test_malformed_entries_are_ignored(junk: str) -> None:
 
 
 def test_long_hostile_list_is_parsed_quickly() -> None:
-    rules = NoProxy(",".join(f"host{i}.example" for i in range(20_000)) + ",." * 10_000)
-    assert rules.matches("www.host19999.example")
+    rules = NoProxy(",".join(f"host{i}.example" for i in range(5_000)) + ",." * 5_000)
+    assert rules.matches("www.host4999.example")
     assert not rules.matches("x" * 10_000)
