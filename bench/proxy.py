@@ -1,0 +1,120 @@
+"""Sequential 1 KiB GETs through a loopback forward proxy (tinyproxy): urlplug vs urllib.request.
+
+Two cases, one opener per library reused for every request:
+
+1. ``https://`` URLs, through a ``CONNECT`` tunnel. urllib.request opens a new tunnel (TCP, CONNECT,
+   TLS handshake) per request; urlplug keeps the tunnel in its pool.
+2. ``http://`` URLs, sent to the proxy as absolute URLs. tinyproxy closes the client connection after
+   every response, so neither library can keep it alive: this case measures the per-request cost
+   over a fresh proxy connection each time, and cannot show a pooling gain.
+
+The origin answers like production servers do (``TCP_NODELAY``, status, headers and body in one
+write), so that no Nagle/delayed-ACK stall hides the difference. Needs tinyproxy
+(``apt-get install tinyproxy``) and the dev requirements (trustme).
+
+Run: ``python bench/proxy.py``. Prints requests per second and the ratio (urlplug / urllib.request).
+"""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import ssl
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import trustme
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import urlplug
+from tests.servers.proxy import start_tinyproxy
+
+REQUESTS = 300
+ROUNDS = 3
+BODY = b"x" * 1024
+RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1024\r\n\r\n" + BODY
+
+
+class _Origin(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def do_GET(self) -> None:
+        self.wfile.write(RESPONSE)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _OriginServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, tls: ssl.SSLContext | None) -> None:
+        super().__init__(("127.0.0.1", 0), _Origin)
+        self.tls = tls
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = super().get_request()
+        return (self.tls.wrap_socket(sock, server_side=True) if self.tls else sock), address
+
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.server_address[1]}/kib"
+
+
+def _rate(opener: Any, url: str) -> float:
+    def fetch() -> bytes:
+        with opener.open(url, timeout=10) as response:
+            return response.read()  # type: ignore[no-any-return]
+
+    assert fetch() == BODY  # warm up, and check the proxy path works
+    start = time.perf_counter()
+    for _ in range(REQUESTS):
+        fetch()
+    return REQUESTS / (time.perf_counter() - start)
+
+
+def _best(measure: Callable[[], float]) -> float:
+    return max(measure() for _ in range(ROUNDS))
+
+
+def main() -> None:
+    ca = trustme.CA()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_tls)
+    client_tls = ssl.create_default_context()
+    ca.configure_trust(client_tls)
+
+    origins = {"https": _OriginServer(server_tls), "http": _OriginServer(None)}
+    with tempfile.TemporaryDirectory() as folder:
+        proxy = start_tinyproxy(Path(folder), connect_ports=[origins["https"].server_address[1]])
+        try:
+            proxies = {"http": proxy.url(), "https": proxy.url()}
+            stdlib = urllib.request.build_opener(
+                urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=client_tls)
+            )
+            plug = urlplug.build_opener(urlplug.ProxyHandler(proxies), context=client_tls)
+            for scheme, origin in origins.items():
+                stdlib_rate = _best(lambda origin=origin: _rate(stdlib, origin.url()))
+                plug_rate = _best(lambda origin=origin: _rate(plug, origin.url()))
+                print(
+                    f"{scheme:5} via tinyproxy  urllib.request {stdlib_rate:7.0f} req/s   "
+                    f"urlplug {plug_rate:7.0f} req/s   ratio {plug_rate / stdlib_rate:.2f}x (target >= 2x)"
+                )
+            plug.close()
+        finally:
+            proxy.stop()
+            for origin in origins.values():
+                origin.shutdown()
+                origin.server_close()
+
+
+if __name__ == "__main__":
+    main()
