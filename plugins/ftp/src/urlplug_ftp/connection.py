@@ -1,0 +1,279 @@
+"""``FTPConnection``: a logged-in FTP or FTPS control connection that runs one transfer at a time."""
+
+from __future__ import annotations
+
+import ftplib
+import socket
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from urlplug import URLError
+
+from .body import TransferBody
+
+if TYPE_CHECKING:
+    import ssl
+
+# Closing a body early must not hang on a server that ignores ABOR, whatever the request's timeout.
+_ABORT_TIMEOUT = 5.0
+# Replies that may precede NOOP's 200 after ABOR: the transfer's (226 or 426) and ABOR's own (225/226).
+_MAX_REPLIES_BEFORE_NOOP = 4
+
+
+def _peer_passive(ftp: ftplib.FTP) -> tuple[str, int]:
+    """Passive mode that only takes the port from the server's reply.
+
+    The data connection always goes to the address the control connection is connected to: a
+    ``PASV`` reply naming another host (FTP bounce, or a probe of the client's network) is not
+    followed. ``EPSV`` replies carry no host by design; a host in one is ignored as well.
+    """
+    assert ftp.sock is not None
+    peer = ftp.sock.getpeername()
+    if ftp.af == socket.AF_INET:
+        _, port = ftplib.parse227(ftp.sendcmd("PASV"))
+    else:
+        _, port = ftplib.parse229(ftp.sendcmd("EPSV"), peer)
+    return peer[0], port
+
+
+class _FTP(ftplib.FTP):
+    def makepasv(self) -> tuple[str, int]:
+        return _peer_passive(self)
+
+
+class _FTPS(ftplib.FTP_TLS):
+    """Explicit FTPS whose data connections are always protected, resuming the control session."""
+
+    def makepasv(self) -> tuple[str, int]:
+        return _peer_passive(self)
+
+    def ntransfercmd(self, cmd: str, rest: int | str | None = None) -> tuple[socket.socket, int | None]:
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        # Servers such as vsftpd refuse a data connection that does not resume the control session.
+        session = getattr(self.sock, "session", None)
+        return self.context.wrap_socket(conn, server_hostname=self.host, session=session), size
+
+
+def _hung_up(exc: BaseException) -> bool:
+    """Whether ``exc`` says the server closed the control connection (an idle one timing out)."""
+    if isinstance(exc, EOFError | ConnectionError):
+        return True
+    if isinstance(exc, ftplib.error_temp):
+        return str(exc).startswith("421")
+    tls = sys.modules.get("ssl")  # not loaded: there can be no TLS connection to lose
+    return tls is not None and isinstance(exc, tls.SSLZeroReturnError | tls.SSLEOFError)
+
+
+class FTPConnection:
+    """A logged-in control connection to ``host``:``port``, in the directory ``dirs``.
+
+    ``FTPHandler.connect_ftp`` returns one; :meth:`retrfile` starts a transfer and returns its
+    body. ``context`` (an ``ssl.SSLContext``) makes it an explicit FTPS connection whose control
+    and data connections are both protected. ``timeout`` applies to every socket.
+
+    ``release`` is called with the connection when a transfer has ended and the connection is
+    ready for another (``CacheFTPHandler`` keeps it); without it the connection closes itself
+    after one transfer. A connection that has served a transfer and finds the server gone when
+    the next one starts logs in again, once, transparently.
+
+    ``ask_size`` sends ``SIZE`` before each binary ``RETR``, for servers whose 150 reply does
+    not announce the size: one more round trip buys the size, hence ``Content-length`` and the
+    check that all of the file arrived.
+    """
+
+    def __init__(
+        self,
+        user: str,
+        passwd: str,
+        host: str,
+        port: int,
+        dirs: list[str],
+        timeout: Any,
+        context: ssl.SSLContext | None = None,
+        release: Callable[[FTPConnection], None] | None = None,
+        *,
+        ask_size: bool = False,
+    ) -> None:
+        self.user = user
+        self.passwd = passwd
+        self.host = host
+        self.port = port
+        self.dirs = list(dirs)
+        self.timeout = timeout
+        self.context = context
+        self._release = release
+        self._transfers = 0
+        self._type: str | None = None
+        self._ask_size = ask_size
+        self._ftp: ftplib.FTP | None = self._login()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the control connection has been closed."""
+        return self._ftp is None
+
+    def retrfile(self, file: str, kind: str) -> tuple[TransferBody, int | None]:
+        """Start retrieving ``file``; return the body and its size (``None`` when unknown).
+
+        ``kind`` is ``"I"`` (binary), ``"A"`` (ASCII) or ``"D"`` (a listing of ``file``, or of
+        the directory when ``file`` is empty). A file the server refuses with 550 that turns
+        out to be a directory is listed instead. Server replies that refuse the transfer raise
+        ``ftplib`` errors; the connection stays usable after a 5xx reply.
+        """
+        try:
+            try:
+                sock, size = self._start(file, kind)
+            except (EOFError, OSError, ftplib.error_temp) as exc:
+                if not (self._transfers and _hung_up(exc)):
+                    raise
+                self._relogin()
+                sock, size = self._start(file, kind)
+        except ftplib.error_perm:
+            self._done()
+            raise
+        except BaseException:
+            self.close()
+            raise
+        body = TransferBody(sock, size, on_end=self._end, on_abort=self._abort, on_fail=self.close)
+        return body, size
+
+    def close(self) -> None:
+        """Close the control connection (a transfer's data connection is its body's to close)."""
+        ftp, self._ftp = self._ftp, None
+        if ftp is not None:
+            ftp.close()
+
+    # --- the protocol ------------------------------------------------------------------------
+
+    def _login(self) -> ftplib.FTP:
+        ftp: ftplib.FTP
+        if self.context is None:
+            ftp = _FTP(timeout=self.timeout)
+        else:
+            ftp = _FTPS(context=self.context, timeout=self.timeout)
+        try:
+            ftp.connect(self.host, self.port)
+            ftp.login(self.user, self.passwd)  # FTP_TLS.login sends AUTH TLS first
+            if isinstance(ftp, _FTPS):
+                ftp.prot_p()
+            if self.dirs:
+                ftp.cwd("/".join(self.dirs))
+        except BaseException:
+            ftp.close()
+            raise
+        return ftp
+
+    def _relogin(self) -> None:
+        self.close()
+        self._type = None
+        self._ftp = self._login()
+
+    def _control(self) -> ftplib.FTP:
+        if self._ftp is None:
+            raise ftplib.error_proto("the FTP connection is closed")
+        return self._ftp
+
+    def _start(self, file: str, kind: str) -> tuple[socket.socket, int | None]:
+        ftp = self._control()
+        if kind == "D" or not file:
+            return self._list(file)
+        self._set_type(kind)
+        size = self._size(file) if kind == "I" else None
+        try:
+            sock, announced = ftp.ntransfercmd("RETR " + file)
+        except ftplib.error_perm as exc:
+            if not str(exc).startswith("550") or not self._is_directory(file):
+                raise
+            return self._list(file)
+        return sock, announced if size is None else size
+
+    def _list(self, name: str) -> tuple[socket.socket, int | None]:
+        self._set_type("A")
+        sock, _ = self._control().ntransfercmd(f"LIST {name}" if name else "LIST")
+        return sock, None
+
+    def _set_type(self, kind: str) -> None:
+        if self._type != kind:  # a cached connection already in the right type skips a round trip
+            self._control().voidcmd("TYPE " + kind)
+            self._type = kind
+
+    def _size(self, file: str) -> int | None:
+        """The file's size in bytes by ``SIZE`` (RFC 3659), or ``None`` when the server won't say."""
+        if not self._ask_size:
+            return None
+        try:
+            reply = self._control().sendcmd("SIZE " + file)
+        except ftplib.error_perm as exc:
+            if str(exc)[:3] in ("500", "502"):  # not implemented: don't ask again
+                self._ask_size = False
+            return None
+        digits = reply[3:].strip()
+        return int(digits) if reply.startswith("213") and digits.isdigit() else None
+
+    def _is_directory(self, name: str) -> bool:
+        ftp = self._control()
+        here = ftp.pwd()
+        try:
+            ftp.cwd(name)
+        except ftplib.error_perm:
+            return False
+        try:
+            ftp.cwd(here)
+        except ftplib.error_perm as exc:  # stranded elsewhere: not a connection to keep
+            raise ftplib.error_proto(f"could not return to {here!r}: {exc}") from exc
+        return True
+
+    # --- the end of a transfer (called by the body) ------------------------------------------
+
+    def _end(self) -> None:
+        """The data connection ended: the server's final reply says whether all of it came."""
+        try:
+            self._control().voidresp()
+        except ftplib.all_errors as exc:
+            self.close()
+            raise URLError(exc) from exc
+        self._transfers += 1
+        self._done()
+
+    def _abort(self) -> None:
+        """The body was closed early: stop the transfer, keeping the connection if it can be."""
+        if self._release is None or not self._resync():
+            self.close()
+            return
+        self._transfers += 1
+        self._release(self)
+
+    def _resync(self) -> bool:
+        """Send ABOR and NOOP, and read replies up to NOOP's 200: the connection is then in step.
+
+        Servers answer ABOR with one or two replies depending on how far the transfer got, so
+        NOOP's reply is the only reliable marker of where the conversation stands.
+        """
+        ftp = self._ftp
+        if ftp is None or ftp.sock is None:
+            return False
+        sock = ftp.sock
+        timeout = sock.gettimeout()
+        sock.settimeout(_ABORT_TIMEOUT if timeout is None else min(timeout, _ABORT_TIMEOUT))
+        try:
+            ftp.putcmd("ABOR")
+            ftp.putcmd("NOOP")
+            for _ in range(_MAX_REPLIES_BEFORE_NOOP):
+                if ftp.getmultiline().startswith("200"):
+                    sock.settimeout(timeout)
+                    return True
+        except (OSError, EOFError, ftplib.Error):
+            pass
+        return False
+
+    def _done(self) -> None:
+        if self._release is None or self._ftp is None:
+            self.close()
+        else:
+            self._release(self)
+
+    def __repr__(self) -> str:
+        scheme = "ftp" if self.context is None else "ftps"
+        state = "closed" if self._ftp is None else "open"
+        return f"<FTPConnection {scheme}://{self.user}@{self.host}:{self.port}/{'/'.join(self.dirs)} {state}>"

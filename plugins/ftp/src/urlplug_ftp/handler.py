@@ -1,0 +1,107 @@
+"""``FTPHandler``: opens ``ftp:`` and ``ftps:`` URLs, one control connection per request."""
+
+from __future__ import annotations
+
+import ftplib
+from typing import TYPE_CHECKING, Any
+
+from urlplug import BaseHandler, Request, Response, URLError
+from urlplug.response import make_headers
+
+from .connection import FTPConnection
+from .target import parse_target
+
+if TYPE_CHECKING:
+    import ssl
+
+
+class FTPHandler(BaseHandler):
+    """Open ``ftp:`` URLs, and ``ftps:`` URLs over explicit TLS (``AUTH TLS``, protected data).
+
+    ``ftp://user:password@host:port/dir/file;type=a|i|d``: user and password are
+    percent-decoded (anonymous login without them); transfers are passive and binary unless
+    ``;type=a``; a path ending in ``/``, a directory, or ``;type=d`` gives a ``LIST`` listing.
+    The response streams from the data connection, with ``Content-type`` (guessed from the
+    name) and ``Content-length`` (from the server's 150 reply) when known; the
+    request's timeout applies to every socket. A server's refusal raises ``URLError`` whose
+    ``reason`` is the ``ftplib`` error carrying the server's reply; a socket failure raises
+    ``URLError`` whose ``reason`` is the ``OSError``. See :class:`TransferBody` for errors while
+    reading.
+
+    Set ``ask_size`` to send ``SIZE`` before each binary transfer, for servers whose 150 reply
+    does not announce the size (one more round trip per file buys ``Content-length`` and the
+    check that the whole file arrived).
+
+    ``context`` (an ``ssl.SSLContext``) is used for ``ftps:``; by default a verifying context
+    from ``urlplug.tls.client_context``. ``build_opener(context=...)`` and
+    ``urlopen(cafile=..., context=...)`` pass theirs here.
+    """
+
+    ask_size: bool = False
+
+    def __init__(self, context: ssl.SSLContext | None = None) -> None:
+        self.context = context
+        self._tls: ssl.SSLContext | None = None
+
+    def ftp_open(self, req: Request) -> Response:
+        """Open an ``ftp:`` URL (also a remote ``file:`` URL that ``FileHandler`` hands over)."""
+        return self._open(req, None)
+
+    def ftps_open(self, req: Request) -> Response:
+        """Open an ``ftps:`` URL: explicit TLS on the standard port unless one is given."""
+        return self._open(req, self._tls_context())
+
+    def connect_ftp(
+        self,
+        user: str,
+        passwd: str,
+        host: str,
+        port: int,
+        dirs: list[str],
+        timeout: Any,
+        context: ssl.SSLContext | None = None,
+    ) -> Any:
+        """Return a logged-in connection in ``dirs``: the override point for how to connect.
+
+        The result needs one method, ``retrfile(file, type) -> (body, size or None)``;
+        :class:`FTPConnection` is the default. ``context`` is given for ``ftps:`` only, so an
+        override written for urllib2 (without it) keeps working for ``ftp:``.
+        """
+        return FTPConnection(user, passwd, host, port, dirs, timeout, context, ask_size=self.ask_size)
+
+    def _open(self, req: Request, context: ssl.SSLContext | None) -> Response:
+        target = parse_target(req)
+        dirs = list(target.dirs)
+        try:
+            if context is None:
+                conn = self.connect_ftp(
+                    target.user, target.passwd, target.host, target.port, dirs, req.timeout
+                )
+            else:
+                conn = self.connect_ftp(
+                    target.user, target.passwd, target.host, target.port, dirs, req.timeout, context=context
+                )
+            body, size = conn.retrfile(target.file, target.kind)
+        except URLError:
+            raise
+        except ftplib.all_errors as exc:
+            raise URLError(exc) from exc
+        headers = make_headers([("Content-type", _content_type(target.file)), ("Content-length", size)])
+        return Response(body, headers, req.full_url)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        # Made on first ftps: use, since loading the trust store is slow; a race only builds it twice.
+        if self._tls is None:
+            from urlplug.tls import client_context
+
+            self._tls = client_context(self.context)
+        return self._tls
+
+
+def _content_type(name: str) -> str | None:
+    if not name:
+        return None
+    import mimetypes
+
+    # The leading '/' keeps a name such as 'data:x' from being read as a URL by mimetypes.
+    return mimetypes.guess_type("/" + name)[0]
