@@ -40,6 +40,7 @@ Route = Callable[[Seen], Reply]
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # the head and body go out in separate writes
     server: LoopbackHTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
@@ -119,7 +120,7 @@ class LoopbackHTTPServer(http.server.ThreadingHTTPServer):
         self.connections = 0
         self.lock = threading.Lock()
         self._thread = threading.Thread(
-            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
 
     def get_request(self) -> tuple[socket.socket, Any]:

@@ -30,6 +30,10 @@ _HEAD_END = re.compile(rb"\n\r?\n")
 _BODYLESS = frozenset({204, 304})
 
 
+def _late(received: int) -> str:
+    return f"the server did not send the response head within the timeout ({received} bytes came)"
+
+
 class _Framing(NamedTuple):
     """What the headers say about the body's framing and the connection's future."""
 
@@ -103,33 +107,40 @@ class HTTPResponse(http.client.HTTPResponse):
         timeout = self._socket.gettimeout()
         deadline = None if not timeout else time.monotonic() + timeout
         try:
+            interim = False
             while True:
-                lines = self._read_head(deadline).decode("latin-1").replace("\r\n", "\n").split("\n")
+                head = self._read_head(deadline, interim)
+                lines = head.decode("latin-1").replace("\r\n", "\n").split("\n")
                 version, status, reason = self._parse_status(lines[0])
                 if not 100 <= status < 200 or status == 101:
                     break
+                interim = True
         finally:
             if deadline is not None:
                 self._socket.settimeout(timeout)
         self._frame(version, status, reason, lines[1:-2])
 
-    def _read_head(self, deadline: float | None) -> bytes:
+    def _read_head(self, deadline: float | None, interim: bool) -> bytes:
         """The bytes of one response head, up to and including the empty line that ends it.
 
         Consumes exactly the head from the buffered reader, so the body stays there. With a
-        timeout, the whole head must arrive before ``deadline``, however slowly it drips.
+        timeout, the whole head (and any ``interim`` 1xx head before it) must arrive before
+        ``deadline``, however slowly it drips.
         """
         fp = self.fp
         head = b""
         newlines = 0
         while True:
-            if head and deadline is not None:
+            # The first read already has the whole timeout: the socket's own.
+            if deadline is not None and (head or interim):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError("the server did not send the response head within the timeout")
+                    raise TimeoutError(_late(len(head)))
                 self._socket.settimeout(remaining)
             try:
                 chunk = fp.peek(1)  # at most one read from the socket when the buffer is empty
+            except TimeoutError as exc:
+                raise TimeoutError(_late(len(head))) from exc
             except ConnectionResetError as exc:
                 if head:
                     raise
