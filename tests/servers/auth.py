@@ -1,1 +1,409 @@
-"""Loopback auth servers for the tests."""
+"""Loopback servers that demand authentication: a real lighttpd, and routes of the tests' own.
+
+``lighttpd`` (Debian's, with ``mod_auth`` and ``mod_authn_file``; ``apt-get install lighttpd``, which
+``.ci/run`` does) serves Basic and Digest (MD5, SHA-256, SHA-512-256, a choice of two, ``userhash``)
+from an htdigest file written here. :class:`DigestAuthority` and :class:`BasicAuthority` protect
+``LoopbackHTTPServer`` routes for what lighttpd lacks (``-sess``, ``auth-int``, ``stale``, no ``qop``,
+Basic and Digest offered together). They are written from RFC 7616/7617 with hashlib and the stdlib's
+``parse_http_list``, independently of ``urlplug_auth``, so that they check it rather than mirror it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+from urllib.request import parse_http_list, parse_keqv_list
+
+import pytest
+
+from .http import LoopbackHTTPServer, Reply, Route, Seen
+
+USER, PASSWORD = "alice", "s3cret:pass word"
+LIGHTTPD_REALM = "lighttpd realm"
+LIGHTTPD_HINT = "lighttpd is not installed: run `apt-get install lighttpd` (.ci/run installs it)"
+
+# path -> (method, lighttpd's algorithm setting or None for Basic, extra settings)
+LIGHTTPD_AREAS: dict[str, tuple[str, str | None, str]] = {
+    "/basic/": ("basic", None, ""),
+    "/md5/": ("digest", "MD5", ""),
+    "/sha256/": ("digest", "SHA-256", ""),
+    "/sha512-256/": ("digest", "SHA-512-256", ""),
+    "/choice/": ("digest", "SHA-256|MD5", ""),
+    "/userhash/": ("digest", "SHA-256", ', "userhash" => "enable"'),
+}
+LIGHTTPD_BODY = b"hello from lighttpd\n"
+
+_HASHES = {"MD5": "md5", "SHA-256": "sha256", "SHA-512-256": "sha512_256"}
+
+
+def _h(name: str, data: str | bytes) -> str:
+    raw = data.encode() if isinstance(data, str) else data
+    return hashlib.new(_HASHES[name.removesuffix("-sess")], raw).hexdigest()
+
+
+def _header(seen: Seen, name: str) -> str | None:
+    return next((v for k, v in seen.headers.items() if k.lower() == name.lower()), None)
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def digest_params(credentials: str) -> dict[str, str]:
+    """The parameters of ``Digest <params>`` credentials, unquoted (with the stdlib's helpers)."""
+    pairs = parse_keqv_list(parse_http_list(credentials.partition(" ")[2]))
+    return {name: re.sub(r"\\(.)", r"\1", value) for name, value in pairs.items()}
+
+
+# --- lighttpd ---------------------------------------------------------------------------------
+
+
+class LighttpdError(RuntimeError):
+    """lighttpd is missing or did not come up."""
+
+
+@dataclass
+class Lighttpd:
+    """A running lighttpd on 127.0.0.1 with the areas of ``LIGHTTPD_AREAS``."""
+
+    port: int
+    folder: Path
+    process: subprocess.Popen[bytes]
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def log(self) -> str:
+        return (self.folder / "error.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+def _lighttpd_binary() -> str:
+    found = shutil.which("lighttpd") or next(
+        (path for path in ("/usr/sbin/lighttpd", "/usr/bin/lighttpd") if os.access(path, os.X_OK)), None
+    )
+    if found is None:
+        raise LighttpdError(LIGHTTPD_HINT)
+    return found
+
+
+def _realm(algorithm: str | None) -> str:
+    # lighttpd takes the first htdigest line of the user and realm whose hash has the length the
+    # algorithm needs: SHA-256 and SHA-512-256 hashes are both 64 digits, so they need two realms.
+    return f"{LIGHTTPD_REALM} 512" if algorithm == "SHA-512-256" else LIGHTTPD_REALM
+
+
+def _htdigest_lines(user: str, password: str) -> str:
+    # The fourth field is H(user:realm), which lighttpd matches a userhash against.
+    return "".join(
+        f"{user}:{realm}:{_h(name, f'{user}:{realm}:{password}')}:{_h(name, f'{user}:{realm}')}\n"
+        for name, realm in ((name, _realm(name)) for name in _HASHES)
+    )
+
+
+def _lighttpd_config(folder: Path, port: int) -> str:
+    areas = ",\n".join(
+        f'  "{path}" => ("method" => "{method}", "realm" => "{_realm(algorithm)}", "require" => "valid-user"'
+        + (f', "algorithm" => "{algorithm}"' if algorithm else "")
+        + f"{extra})"
+        for path, (method, algorithm, extra) in LIGHTTPD_AREAS.items()
+    )
+    return f"""
+server.modules = ("mod_auth", "mod_authn_file")
+server.document-root = "{folder / "www"}"
+server.bind = "127.0.0.1"
+server.port = {port}
+server.errorlog = "{folder / "error.log"}"
+server.max-keep-alive-requests = 100000
+mimetype.assign = (".txt" => "text/plain")
+auth.backend = "htdigest"
+auth.backend.htdigest.userfile = "{folder / "htdigest"}"
+auth.require = (
+{areas}
+)
+"""
+
+
+def _listening(process: subprocess.Popen[bytes], port: int, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            time.sleep(0.01)
+        else:
+            return True
+    return False
+
+
+def start_lighttpd(folder: Path) -> Lighttpd:
+    """Start lighttpd with its files in ``folder``; ``LighttpdError`` if it is missing or fails."""
+    binary = _lighttpd_binary()
+    for path in LIGHTTPD_AREAS:
+        area = folder / "www" / path.strip("/")
+        area.mkdir(parents=True, exist_ok=True)
+        (area / "index.txt").write_bytes(LIGHTTPD_BODY)
+    (folder / "htdigest").write_text(_htdigest_lines(USER, PASSWORD))
+    errors = ""
+    for _ in range(5):  # another process may take the free port before lighttpd binds it
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        (folder / "lighttpd.conf").write_text(_lighttpd_config(folder, port))
+        with open(folder / "stderr.txt", "wb") as stderr:
+            process = subprocess.Popen(
+                [binary, "-D", "-f", str(folder / "lighttpd.conf")],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        if _listening(process, port, time.monotonic() + 10):
+            return Lighttpd(port, folder, process)
+        process.kill()
+        process.wait(5)
+        errors = (folder / "stderr.txt").read_text(errors="replace")
+        if (folder / "error.log").exists():
+            errors += (folder / "error.log").read_text(errors="replace")
+    raise LighttpdError(f"lighttpd did not start:\n{errors}")
+
+
+@pytest.fixture(scope="session")
+def lighttpd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lighttpd]:
+    """A real lighttpd demanding ``USER``/``PASSWORD`` under each area of ``LIGHTTPD_AREAS``.
+
+    The realm is ``LIGHTTPD_REALM``, or ``LIGHTTPD_REALM + " 512"`` for SHA-512-256.
+    """
+    try:
+        server = start_lighttpd(tmp_path_factory.mktemp("lighttpd"))
+    except LighttpdError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def other_http_server() -> Iterator[LoopbackHTTPServer]:
+    """A second HTTP server on 127.0.0.1: another origin (another port) than ``http_server``."""
+    server = LoopbackHTTPServer().start()
+    yield server
+    server.stop()
+
+
+# --- routes of our own ------------------------------------------------------------------------
+
+
+def _challenge_reply(headers: list[tuple[str, str]]) -> Reply:
+    return Reply(401, [*headers, ("Content-Type", "text/plain")], b"authentication required")
+
+
+class BasicAuthority:
+    """Basic authentication (RFC 7617) for routes; ``also`` adds further challenges to the 401."""
+
+    def __init__(
+        self,
+        realm: str = "basic realm",
+        users: dict[str, str] | None = None,
+        *,
+        charset: bool = False,
+        quoted: bool = True,
+        also: Sequence[str] = (),
+    ) -> None:
+        self.realm = realm
+        self.users = {USER: PASSWORD} if users is None else users
+        realm_value = f'"{realm}"' if quoted else realm
+        self.challenge = f"Basic realm={realm_value}" + (', charset="UTF-8"' if charset else "")
+        self.also = list(also)
+        self.accepted: list[str] = []
+
+    def route(self, body: bytes = b"basic secret") -> Route:
+        def serve(seen: Seen) -> Reply:
+            if self.check(seen):
+                return Reply(200, [("Content-Type", "text/plain")], body)
+            return _challenge_reply([("WWW-Authenticate", c) for c in [*self.also, self.challenge]])
+
+        return serve
+
+    def check(self, seen: Seen) -> bool:
+        value = _header(seen, "Authorization") or ""
+        scheme, _, token = value.partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        user, _, password = base64.b64decode(token).decode("utf-8").partition(":")
+        if self.users.get(user) != password:
+            return False
+        self.accepted.append(user)
+        return True
+
+
+class DigestAuthority:
+    """Digest authentication (RFC 7616) for routes, strict where a client can go wrong.
+
+    It offers one challenge per algorithm (each in its own header, or all in one with
+    ``one_header``), remembers the nonces it issued and the highest ``nc`` seen for each (a repeat is
+    refused), checks ``uri``, ``opaque``, ``qop`` (hashing the body for ``auth-int``) and ``userhash``,
+    and answers ``stale=true`` for nonces passed to :meth:`expire`. ``accepted`` lists the parsed
+    credentials it let through, ``challenges`` counts its 401s.
+    """
+
+    def __init__(
+        self,
+        realm: str = "digest realm",
+        users: dict[str, str] | None = None,
+        *,
+        algorithms: Sequence[str] = ("MD5",),
+        qop: str | None = "auth",
+        opaque: str | None = "opaque/0paque+",
+        userhash: bool = False,
+        charset: bool = True,
+        domain: str | None = None,
+        one_header: bool = False,
+        also: Sequence[str] = (),
+        header: str = "Authorization",
+        challenge_header: str = "WWW-Authenticate",
+        status: int = 401,
+    ) -> None:
+        self.realm = realm
+        self.users = {USER: PASSWORD} if users is None else users
+        self.algorithms = list(algorithms)
+        self.qop = qop
+        self.opaque = opaque
+        self.userhash = userhash
+        self.charset = charset
+        self.domain = domain
+        self.one_header = one_header
+        self.also = list(also)
+        self.header = header
+        self.challenge_header = challenge_header
+        self.status = status
+        self.nonces: dict[str, int] = {}  # nonce -> highest nc accepted
+        self.expired: set[str] = set()
+        self.accepted: list[dict[str, str]] = []
+        self.refused: list[str] = []  # why each credential was refused
+        self.challenges = 0
+        self._lock = threading.Lock()
+
+    def expire(self) -> None:
+        """Make every nonce issued so far stale."""
+        with self._lock:
+            self.expired.update(self.nonces)
+
+    def route(self, body: bytes = b"digest secret") -> Route:
+        def serve(seen: Seen) -> Reply:
+            stale = False
+            value = _header(seen, self.header)
+            if value is not None:
+                verdict = self.check(seen, value)
+                if verdict == "ok":
+                    return Reply(200, [("Content-Type", "text/plain")], body)
+                self.refused.append(verdict)
+                stale = verdict == "stale"
+            return self._challenge(stale)
+
+        return serve
+
+    def _challenge(self, stale: bool) -> Reply:
+        challenges = []
+        with self._lock:
+            self.challenges += 1
+            for algorithm in self.algorithms:
+                nonce = secrets.token_urlsafe(24)
+                self.nonces[nonce] = 0
+                params = [f"realm={_quoted(self.realm)}", f'nonce="{nonce}"', f"algorithm={algorithm}"]
+                if self.qop is not None:
+                    params.append(f'qop="{self.qop}"')
+                if self.opaque is not None:
+                    params.append(f"opaque={_quoted(self.opaque)}")
+                if self.domain is not None:
+                    params.append(f"domain={_quoted(self.domain)}")
+                if self.charset:
+                    params.append("charset=UTF-8")
+                if self.userhash:
+                    params.append("userhash=true")
+                if stale:
+                    params.append("stale=true")
+                challenges.append("Digest " + ", ".join(params))
+        offered = [*self.also, *challenges]
+        if self.one_header:
+            offered = [", ".join(offered)]
+        reply = _challenge_reply([(self.challenge_header, c) for c in offered])
+        reply.status = self.status
+        return reply
+
+    def _user(self, params: dict[str, str], algorithm: str) -> str | None:
+        if params.get("userhash") == "true":
+            return next(
+                (u for u in self.users if _h(algorithm, f"{u}:{self.realm}") == params.get("username")), None
+            )
+        if "username*" in params:
+            charset, _, encoded = params["username*"].partition("''")
+            return unquote(encoded, encoding=charset) if charset.upper() == "UTF-8" else None
+        return params.get("username")
+
+    def check(self, seen: Seen, value: str) -> str:
+        """``"ok"``, ``"stale"``, or what is wrong with the credentials in ``value``."""
+        scheme = value.partition(" ")[0]
+        if scheme.lower() != "digest":
+            return f"scheme {scheme}"
+        params = digest_params(value)
+        nonce, algorithm = params.get("nonce", ""), params.get("algorithm", "MD5")
+        with self._lock:
+            if nonce not in self.nonces:
+                return "unknown nonce"
+            if nonce in self.expired:
+                return "stale"
+        if algorithm not in self.algorithms:
+            return f"algorithm {algorithm}"
+        if params.get("realm") != self.realm or params.get("opaque") != self.opaque:
+            return "realm or opaque"
+        if params.get("uri") != seen.path:
+            return f"uri {params.get('uri')} for {seen.path}"
+        user = self._user(params, algorithm)
+        if user is None or user not in self.users:
+            return "user"
+        qop = params.get("qop")
+        if (qop is None) != (self.qop is None) or (qop is not None and qop not in self.qop.split(",")):
+            return f"qop {qop}"
+        if params.get("response") != self._expected(params, user, seen, qop, algorithm):
+            return "response"
+        if qop is not None:
+            nc = int(params["nc"], 16)
+            with self._lock:
+                if nc <= self.nonces[nonce]:
+                    return f"replayed nc {nc}"
+                self.nonces[nonce] = nc
+        self.accepted.append(params)
+        return "ok"
+
+    def _expected(
+        self, params: dict[str, str], user: str, seen: Seen, qop: str | None, algorithm: str
+    ) -> str:
+        nonce, cnonce = params["nonce"], params.get("cnonce", "")
+        ha1 = _h(algorithm, f"{user}:{self.realm}:{self.users[user]}")
+        if algorithm.endswith("-sess"):
+            ha1 = _h(algorithm, f"{ha1}:{nonce}:{cnonce}")
+        a2 = f"{seen.method}:{params['uri']}"
+        if qop == "auth-int":
+            a2 += ":" + _h(algorithm, seen.body)
+        if qop is None:
+            return _h(algorithm, f"{ha1}:{nonce}:{_h(algorithm, a2)}")
+        return _h(algorithm, f"{ha1}:{nonce}:{params['nc']}:{cnonce}:{qop}:{_h(algorithm, a2)}")

@@ -1,0 +1,141 @@
+"""Parsing ``WWW-Authenticate`` / ``Proxy-Authenticate`` challenges (RFC 7235, section 4.1).
+
+A header may hold several challenges and a response several headers::
+
+    WWW-Authenticate: Digest realm="x", nonce="n", algorithm=SHA-256, Basic realm="x"
+
+The parser scans each header once, left to right, with anchored patterns of single character
+classes, so it runs in linear time whatever a hostile server sends (CVE-2020-8492 was a
+catastrophically backtracking regular expression here). It is lenient where servers are sloppy:
+unquoted and single-quoted values, stray commas, an unterminated quoted string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_PARAM_NAME = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+)[ \t]*=[ \t]*")
+_TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*[ \t]*(?=,|$)")
+# Unrolled so that each character is looked at once; a missing closing quote ends at the end.
+_QUOTED = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)("?)', re.DOTALL)
+_SINGLE_QUOTED = re.compile(r"'([^',]*)'")
+_BARE_VALUE = re.compile(r"[^,\s\"]*")
+_SEPARATORS = re.compile(r"[\s,]*")
+_SPACES = re.compile(r"[ \t]*")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+@dataclass
+class Challenge:
+    """One challenge: an auth scheme with either auth-params or a token68.
+
+    ``params`` maps lower-cased parameter names to unquoted values; ``unquoted`` names the
+    parameters whose value was sent as a bare token rather than a quoted string.
+    """
+
+    scheme: str
+    params: dict[str, str] = field(default_factory=dict)
+    token68: str | None = None
+    unquoted: set[str] = field(default_factory=set)
+
+    def is_scheme(self, name: str) -> bool:
+        """Whether this challenge uses auth scheme ``name`` (compared without case)."""
+        return self.scheme.lower() == name.lower()
+
+
+def parse_challenges(values: Iterable[str]) -> list[Challenge]:
+    """Parse the values of one or several challenge headers into their challenges, in order."""
+    challenges: list[Challenge] = []
+    for value in values:
+        challenges.extend(_Scanner(str(value)).challenges())
+    return challenges
+
+
+def quote(value: str) -> str:
+    """``value`` as an RFC 7230 quoted-string."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class _Scanner:
+    """One pass over one header value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def _skip(self, pattern: re.Pattern[str]) -> None:
+        self.pos = pattern.match(self.text, self.pos).end()  # type: ignore[union-attr]
+
+    def challenges(self) -> list[Challenge]:
+        found: list[Challenge] = []
+        text = self.text
+        while True:
+            self._skip(_SEPARATORS)
+            if self.pos >= len(text):
+                return found
+            scheme = _TOKEN.match(text, self.pos)
+            if scheme is None:
+                self._skip_item()
+                continue
+            self.pos = scheme.end()
+            challenge = Challenge(scheme.group())
+            found.append(challenge)
+            self._skip(_SPACES)
+            token68 = _TOKEN68.match(text, self.pos)
+            if token68 is not None:
+                challenge.token68 = token68.group().rstrip(" \t")
+                self.pos = token68.end()
+                continue
+            self._params(challenge)
+
+    def _params(self, challenge: Challenge) -> None:
+        """Read ``name=value`` pairs until the next challenge's scheme or the end."""
+        text = self.text
+        while True:
+            name = _PARAM_NAME.match(text, self.pos)
+            if name is None:
+                return
+            self.pos = name.end()
+            key = name.group(1).lower()
+            challenge.params[key] = self._value(challenge, key)
+            self._skip(_SPACES)
+            if self.pos < len(text) and text[self.pos] != "," and not _PARAM_NAME.match(text, self.pos):
+                self._skip_item()  # junk after a value: drop it, resynchronise at the comma
+            self._skip(_SEPARATORS)
+
+    def _value(self, challenge: Challenge, key: str) -> str:
+        text = self.text
+        quoted = _QUOTED.match(text, self.pos)
+        if quoted is not None:
+            self.pos = quoted.end()
+            return _ESCAPE.sub(r"\1", quoted.group(1))
+        single = _SINGLE_QUOTED.match(text, self.pos)
+        if single is not None:  # not RFC 7235, but seen in the wild (urllib2 accepted it)
+            self.pos = single.end()
+            return single.group(1)
+        bare = _BARE_VALUE.match(text, self.pos)
+        assert bare is not None  # the pattern matches the empty string
+        self.pos = bare.end()
+        challenge.unquoted.add(key)
+        return bare.group()
+
+    def _skip_item(self) -> None:
+        """Skip text that is not a challenge or a parameter, up to the next comma."""
+        comma = self.text.find(",", self.pos)
+        self.pos = len(self.text) if comma < 0 else comma + 1
+
+
+def unsupported_scheme(challenges: list[Challenge]) -> str | None:
+    """The first scheme offered when none of ``challenges`` is Basic or Digest, else ``None``.
+
+    urllib2 raised ``ValueError`` for such a 401/407; a Digest challenge is left to the Digest handler
+    and a Basic one to the Basic handler.
+    """
+    if not challenges or any(c.is_scheme("basic") or c.is_scheme("digest") for c in challenges):
+        return None
+    return challenges[0].scheme
