@@ -13,13 +13,14 @@ import http.server
 import importlib.util
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ._classic import Adapter
 from .director import OpenerDirector
+from .discovery import registry
 from .errors import URLError
 from .opener import build_opener
 
@@ -37,15 +38,12 @@ class _Trace:
 
     def __init__(self) -> None:
         self.events: list[tuple[str, str, bool]] = []
-        self._dists: Mapping[str, list[str]] | None = None
+        # Which distribution a handler's top-level package belongs to, from the entry points.
+        self._dists = {e.value.partition(":")[0].split(".")[0]: e.dist for e in registry().entries}
 
     def distribution(self, handler: object) -> str:
-        if self._dists is None:
-            from importlib.metadata import packages_distributions
-
-            self._dists = packages_distributions()
         package = type(handler).__module__.split(".")[0]
-        return ", ".join(self._dists.get(package) or [package])
+        return self._dists.get(package, package)
 
     def watch(self, opener: OpenerDirector) -> None:
         for plugins in opener._plugins.values():
@@ -103,6 +101,8 @@ def _http_server(root: Path, tls: Any = None) -> Iterator[str]:
 
 @contextlib.contextmanager
 def _ftp_server(root: Path) -> Iterator[str]:
+    import logging
+
     from pyftpdlib.authorizers import DummyAuthorizer  # type: ignore[import-untyped]
     from pyftpdlib.handlers import FTPHandler  # type: ignore[import-untyped]
     from pyftpdlib.servers import ThreadedFTPServer  # type: ignore[import-untyped]
@@ -111,6 +111,9 @@ def _ftp_server(root: Path) -> Iterator[str]:
     authorizer.add_anonymous(str(root))
     handler = type("DemoFTPHandler", (FTPHandler,), {"authorizer": authorizer, "log_prefix": ""})
     server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    quiet = logging.getLogger("pyftpdlib")  # a handler of our own keeps pyftpdlib from logging to stderr
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
     thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.05}, daemon=True)
     thread.start()
     try:
