@@ -60,6 +60,16 @@ def test_switching_transfer_type_on_a_reused_connection(opener: Any, ftp_server:
     assert ftp_server.connections == 1
 
 
+def test_ask_size_applies_to_cached_connections(
+    cache: CacheFTPHandler, opener: Any, ftp_server: PyFTPServer
+) -> None:
+    cache.ask_size = True
+    for name in ("readme.txt", "notes.txt"):
+        with opener.open(ftp_server.url(f"/{name}"), timeout=TIMEOUT) as resp:
+            assert resp.info()["Content-length"] == str(len(TREE[f"public/{name}"]))
+    assert ftp_server.sent("SIZE") == ["readme.txt", "notes.txt"]
+
+
 def test_each_directory_gets_its_own_connection(opener: Any, ftp_server: PyFTPServer) -> None:
     fetch(opener, ftp_server.url("/readme.txt"))
     fetch(opener, ftp_server.url("/docs/guide.txt"))

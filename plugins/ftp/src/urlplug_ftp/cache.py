@@ -70,8 +70,9 @@ class CacheFTPHandler(FTPHandler):
         _close_all(expired)
         if connection is not None:
             return connection
+        release = partial(self._keep, key)
         return FTPConnection(
-            user, passwd, host, port, dirs, timeout, context, release=partial(self._keep, key)
+            user, passwd, host, port, dirs, timeout, context, release, ask_size=self.ask_size
         )
 
     def clear_cache(self) -> None:

@@ -38,10 +38,10 @@ class FTPTarget:
 def parse_target(req: Request) -> FTPTarget:
     """Read ``ftp://user:password@host:port/dir/file;type=a|i|d`` from ``req``.
 
-    The core has already percent-decoded ``req.host``, user and password included; path
-    segments are decoded here, one by one, so an escaped ``/`` stays inside its segment. A
-    control character in any of them (a decoded ``%0D%0A`` would inject an FTP command) raises
-    ``ValueError`` before anything is sent; so does a port that is not a number.
+    The core has already percent-decoded ``req.host``, user and password included; the path's
+    segments are decoded here, after the ``;type=`` attribute is split off. A control character
+    in any of them (a decoded ``%0D%0A`` would inject an FTP command) raises ``ValueError``
+    before anything is sent; so does a port that is not a number from 1 to 65535.
     """
     userinfo, at, hostport = req.host.rpartition("@")
     user, _, passwd = userinfo.partition(":") if at else ("", "", "")
