@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 # Closing a body early must not hang on a server that ignores ABOR, whatever the request's timeout.
 _ABORT_TIMEOUT = 5.0
-# Replies that may precede NOOP's 200 after ABOR: the transfer's (226 or 426) and ABOR's own (225/226).
-_MAX_REPLIES_BEFORE_NOOP = 4
+# Replies read after ABOR and NOOP at most: the transfer's (226 or 426), ABOR's (one or two), NOOP's 200.
+_MAX_REPLIES = 4
 
 
 def _peer_passive(ftp: ftplib.FTP) -> tuple[str, int]:
@@ -259,7 +259,7 @@ class FTPConnection:
         try:
             ftp.putcmd("ABOR")
             ftp.putcmd("NOOP")
-            for _ in range(_MAX_REPLIES_BEFORE_NOOP):
+            for _ in range(_MAX_REPLIES):
                 if ftp.getmultiline().startswith("200"):
                     sock.settimeout(timeout)
                     return True
