@@ -300,3 +300,24 @@ def test_proxy_handler_ignores_a_401(http_server: LoopbackHTTPServer) -> None:
     caught.value.close()
     assert len(http_server.seen) == 1
     assert not any("proxy-authorization" in {k.lower() for k in s.headers} for s in http_server.seen)
+
+
+def test_prior_auth_records_only_changes(http_server: LoopbackHTTPServer) -> None:
+    class Recording(urlplug.HTTPPasswordMgrWithPriorAuth):
+        def __init__(self) -> None:
+            super().__init__()
+            self.updates: list[tuple[str, bool]] = []
+
+        def update_authenticated(self, uri: Any, is_authenticated: bool = False) -> None:
+            if isinstance(uri, str):
+                self.updates.append((uri, is_authenticated))
+            super().update_authenticated(uri, is_authenticated)
+
+    http_server.routes["/a"] = http_server.routes["/b"] = BasicAuthority().route()
+    passwords = Recording()
+    passwords.add_password(None, http_server.url("/"), USER, PASSWORD)  # recorded as a list of one
+    opener = urlplug.build_opener(urlplug.HTTPBasicAuthHandler(passwords))
+    for path in ("/a", "/a", "/b", "/b"):
+        opener.open(http_server.url(path), timeout=TIMEOUT).read()
+    # A 401 on an unknown-state URL stays False (no change); each URL turns True once.
+    assert passwords.updates == [(http_server.url("/a"), True), (http_server.url("/b"), True)]

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import ssl
+import threading
 from typing import Any
 
 import pytest
 
 import urlplug
-from tests.servers.auth import PASSWORD, USER, BasicAuthority, DigestAuthority, digest_params
+from tests.servers.auth import (
+    PASSWORD,
+    USER,
+    BasicAuthority,
+    DigestAuthority,
+    DigestForwardProxy,
+    digest_params,
+    proxy_authority,
+)
 from tests.servers.http import LoopbackHTTPServer, Reply, Seen
+from urlplug.response import make_headers
 
 TIMEOUT = 5
 RFC7616_ALGORITHMS = ["MD5", "MD5-sess", "SHA-256", "SHA-256-sess", "SHA-512-256", "SHA-512-256-sess"]
@@ -363,20 +375,10 @@ def test_many_headers_many_challenges(http_server: LoopbackHTTPServer) -> None:
 # --- proxies ----------------------------------------------------------------------------------
 
 
-def proxy_authority() -> DigestAuthority:
-    return DigestAuthority(
-        realm="proxy realm",
-        header="Proxy-Authorization",
-        challenge_header="Proxy-Authenticate",
-        status=407,
-        algorithms=["SHA-256"],
-    )
-
-
 def test_proxy_digest_answers_407_for_the_proxy(
     http_server: LoopbackHTTPServer, proxy_env: pytest.MonkeyPatch
 ) -> None:
-    authority = proxy_authority()
+    authority = proxy_authority(algorithms=["SHA-256"])
     http_server.default_route = authority.route(b"through the proxy")
     handler = urlplug.ProxyDigestAuthHandler()
     handler.add_password("proxy realm", f"127.0.0.1:{http_server.port}", USER, PASSWORD)
@@ -399,3 +401,108 @@ def test_proxy_digest_without_proxy_credentials_gives_the_407(
     caught.value.close()
     assert caught.value.code == 407
     assert len(http_server.seen) == 1
+
+
+def test_proxy_digest_answers_a_407_to_connect(
+    digest_proxy: DigestForwardProxy,
+    https_server: LoopbackHTTPServer,
+    client_tls: ssl.SSLContext,
+    proxy_env: pytest.MonkeyPatch,
+) -> None:
+    handler = urlplug.ProxyDigestAuthHandler()
+    handler.add_password("proxy realm", digest_proxy.url(), USER, PASSWORD)
+    opener = urlplug.build_opener(
+        urlplug.ProxyHandler({"https": digest_proxy.url()}), handler, context=client_tls
+    )
+    assert opener.open(https_server.url("/tunnelled"), timeout=TIMEOUT).read() == b"GET /tunnelled"
+    first, second = digest_proxy.seen
+    assert first.method == second.method == "CONNECT"
+    sent = digest_proxy.authority.accepted[0]
+    assert sent["uri"] == f"127.0.0.1:{https_server.port}"
+    assert not any("proxy-authorization" in {k.lower() for k in s.headers} for s in https_server.seen)
+
+
+def test_digest_through_a_real_proxy_covers_what_the_origin_sees(
+    http_server: LoopbackHTTPServer, tinyproxy_factory: Any, proxy_env: pytest.MonkeyPatch
+) -> None:
+    # tinyproxy forwards "GET http://origin/private?q" as "GET /private?q": the digest must cover that.
+    proxy = tinyproxy_factory()
+    authority = DigestAuthority()
+    url = protect(http_server, authority) + "?q=1"
+    opener = digest_opener(http_server.url("/"), urlplug.ProxyHandler({"http": proxy.url()}))
+    for _ in range(2):
+        assert opener.open(url, timeout=TIMEOUT).read() == b"digest secret"
+    assert [p["uri"] for p in authority.accepted] == ["/private?q=1", "/private?q=1"]
+    assert authority.challenges == 1
+
+
+def test_proxy_digest_for_a_tunnel_covers_the_connect_line() -> None:
+    class Parent:
+        def open(self, req: urlplug.Request, timeout: Any = None) -> str:
+            return "retried"
+
+    handler = urlplug.ProxyDigestAuthHandler()
+    handler.add_password("p", "proxy.example:3128", USER, PASSWORD)
+    handler.add_parent(Parent())  # type: ignore[arg-type]
+    request = urlplug.Request("https://origin.example/page")
+    request.set_proxy("proxy.example:3128", "http")
+    challenge = make_headers([("Proxy-Authenticate", 'Digest realm="p", nonce="n", qop="auth"')])
+    assert handler.http_error_407(request, None, 407, "Proxy Authentication Required", challenge) == "retried"
+    sent = digest_params(request.get_header("Proxy-authorization"))
+    assert sent["uri"] == "origin.example:443"  # the CONNECT target, with the port the tunnel uses
+    ha1 = hashlib.md5(f"{USER}:p:{PASSWORD}".encode()).hexdigest()
+    ha2 = hashlib.md5(b"CONNECT:origin.example:443").hexdigest()
+    expected = f"{ha1}:n:{sent['nc']}:{sent['cnonce']}:auth:{ha2}"
+    assert sent["response"] == hashlib.md5(expected.encode()).hexdigest()
+
+
+def test_one_opener_shared_by_threads(http_server: LoopbackHTTPServer) -> None:
+    authority = DigestAuthority()
+    url = protect(http_server, authority)
+    opener = digest_opener(http_server.url("/"))
+    opener.open(url, timeout=TIMEOUT).read()
+    failures: list[BaseException] = []
+
+    def fetch() -> None:
+        try:
+            for _ in range(10):
+                assert opener.open(url, timeout=TIMEOUT).read() == b"digest secret"
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert len(authority.accepted) == 41
+    counts = [(p["nonce"], p["nc"]) for p in authority.accepted]
+    assert len(set(counts)) == len(counts)  # no nonce count was used twice
+
+
+def test_refused_credentials_stop_being_sent_up_front(http_server: LoopbackHTTPServer) -> None:
+    authority = DigestAuthority()
+    url = protect(http_server, authority)
+    opener = digest_opener(http_server.url("/"))
+    opener.open(url, timeout=TIMEOUT).read()
+    authority.users[USER] = "changed on the server"
+    for _ in range(2):
+        with pytest.raises(urlplug.HTTPError) as caught:
+            opener.open(url, timeout=TIMEOUT)
+        caught.value.close()
+    sent_up_front = [header(seen) is not None for seen in http_server.seen[2:]]
+    # Up front, refused, answered afresh, refused; then the next request starts without credentials.
+    assert sent_up_front == [True, True, False, True]
+
+
+def test_changed_credentials_are_used_up_front(http_server: LoopbackHTTPServer) -> None:
+    authority = DigestAuthority(users={USER: PASSWORD, "bob": "bobs password"})
+    url = protect(http_server, authority)
+    passwords = passwords_for(http_server.url("/"))
+    opener = urlplug.build_opener(urlplug.HTTPDigestAuthHandler(passwords))
+    opener.open(url, timeout=TIMEOUT).read()
+    passwords.add_password(None, http_server.url("/"), "bob", "bobs password")
+    opener.open(url, timeout=TIMEOUT).read()
+    assert [p["username"] for p in authority.accepted] == [USER, "bob"]
+    assert authority.challenges == 1

@@ -23,12 +23,13 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 from urllib.request import parse_http_list, parse_keqv_list
 
 import pytest
 
-from .http import LoopbackHTTPServer, Reply, Route, Seen
+from .http import ForwardProxy, LoopbackHTTPServer, ProxySeen, Reply, Route, Seen, _relay, read_request
 
 USER, PASSWORD = "alice", "s3cret:pass word"
 LIGHTTPD_REALM = "lighttpd realm"
@@ -134,6 +135,8 @@ server.bind = "127.0.0.1"
 server.port = {port}
 server.errorlog = "{folder / "error.log"}"
 server.max-keep-alive-requests = 100000
+# refused credentials are answered at once (by default lighttpd waits a second, against guessing)
+server.feature-flags = ("auth.delay-invalid-creds" => "disable")
 mimetype.assign = (".txt" => "text/plain")
 auth.backend = "htdigest"
 auth.backend.htdigest.userfile = "{folder / "htdigest"}"
@@ -317,11 +320,12 @@ class DigestAuthority:
                     return Reply(200, [("Content-Type", "text/plain")], body)
                 self.refused.append(verdict)
                 stale = verdict == "stale"
-            return self._challenge(stale)
+            return self.challenge(stale)
 
         return serve
 
-    def _challenge(self, stale: bool) -> Reply:
+    def challenge(self, stale: bool = False) -> Reply:
+        """A fresh 401 (or ``status``) with one challenge per algorithm."""
         challenges = []
         with self._lock:
             self.challenges += 1
@@ -407,3 +411,59 @@ class DigestAuthority:
         if qop is None:
             return _h(algorithm, f"{ha1}:{nonce}:{_h(algorithm, a2)}")
         return _h(algorithm, f"{ha1}:{nonce}:{params['nc']}:{cnonce}:{qop}:{_h(algorithm, a2)}")
+
+
+class DigestForwardProxy(ForwardProxy):
+    """A :class:`ForwardProxy` whose ``authority`` (made with :func:`proxy_authority`) checks
+    ``Proxy-Authorization``: a ``CONNECT`` is answered with the challenge until the Digest
+    credentials for ``CONNECT <host:port>`` are right, then tunnelled.
+    """
+
+    def __init__(self, authority: DigestAuthority) -> None:
+        super().__init__()
+        self.authority = authority
+
+    def _serve(self, sock: socket.socket, number: int) -> None:
+        while data := read_request(sock):
+            head = data.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+            method, target, _ = head[0].split(" ", 2)
+            headers = dict(line.split(": ", 1) for line in head[1:])
+            self.seen.append(ProxySeen(method, target, headers))
+            value = headers.get("Proxy-Authorization")
+            verdict = (
+                "missing"
+                if value is None
+                else self.authority.check(Seen(method, target, headers, b"", number), value)
+            )
+            if verdict != "ok":
+                reply = self.authority.challenge(verdict == "stale")
+                assert isinstance(reply.body, bytes)
+                lines = [f"HTTP/1.1 {reply.status} Proxy Authentication Required"]
+                lines += [f"{name}: {value}" for name, value in reply.headers]
+                lines.append(f"Content-Length: {len(reply.body)}")
+                sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + reply.body)
+                continue
+            if method == "CONNECT":
+                host, _, port = target.rpartition(":")
+                upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
+                sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                _relay(sock, upstream)
+                return
+            body = f"proxied {method} {target}".encode()
+            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+
+def proxy_authority(**options: Any) -> DigestAuthority:
+    """A :class:`DigestAuthority` speaking for a proxy: 407, ``Proxy-Authenticate``, realm ``proxy realm``."""
+    options.setdefault("realm", "proxy realm")
+    return DigestAuthority(
+        header="Proxy-Authorization", challenge_header="Proxy-Authenticate", status=407, **options
+    )
+
+
+@pytest.fixture
+def digest_proxy() -> Iterator[DigestForwardProxy]:
+    """A :class:`DigestForwardProxy` wanting ``USER``/``PASSWORD`` (SHA-256) in realm ``proxy realm``."""
+    proxy = DigestForwardProxy(proxy_authority(algorithms=["SHA-256"])).start()
+    yield proxy
+    proxy.stop()

@@ -65,11 +65,12 @@ class AbstractDigestAuthHandler:
         if user is None or password is None:
             return None
         space = ProtectionSpace(DigestCredentials(challenge, user, password), req.full_url)
-        auth = self._authorization(space, req)
-        if self.keeps_nonce:
+        req.add_unredirected_header(self.auth_header, self._authorization(space, req))
+        response = self._retries.retry(self.parent, req)
+        # Kept only once admitted: a nonce shared earlier could be counted past before nc=1 arrives.
+        if self.keeps_nonce and response is not None:
             self._spaces.remember(space)
-        req.add_unredirected_header(self.auth_header, auth)
-        return self._retries.retry(self.parent, req)
+        return response
 
     def _choose(self, challenges: list[Challenge]) -> DigestChallenge | None:
         """The first usable Digest challenge; raises when nothing offered is usable by any handler."""
