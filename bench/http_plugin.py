@@ -1,0 +1,523 @@
+"""urlplug's HTTP(S) handlers against raw http.client and the pure-Python peers, on a real nginx.
+
+The script starts nginx (Debian's; ``apt-get install nginx``) on loopback with its own configuration in a
+temporary folder: HTTP and HTTPS (certificates from trustme) with keep-alive, serving a 1 KiB file, a
+64 MiB file and a redirect to the 1 KiB file. Then, in one run:
+
+1. sequential 1 KiB GETs over HTTP;
+2. the same over HTTPS;
+3. 8 threads sharing one client (raw http.client: one connection per thread);
+4. a 64 MiB download read in 1 MiB blocks (MB/s, and the peak of Python allocations while reading);
+5. following a 302 to the 1 KiB file.
+
+Clients: raw ``http.client.HTTPConnection`` reused (the practical limit), ``urllib.request.urlopen``, one
+reused ``urllib.request`` opener, ``requests.Session``, ``urllib3.PoolManager``, ``httpx.Client`` and a
+urlplug opener. Each case runs in interleaved rounds; the median round is reported as requests (or MB)
+per second with the client's CPU time per request, then urlplug's ratios against the issue's targets.
+
+Run: ``python bench/http_plugin.py [--quick]`` (not ``bench/http.py``: a script of that name would shadow
+the standard library's ``http`` package for every script in ``bench/``). Peers:
+``pip install -r bench/requirements.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import shutil
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import requests
+import trustme
+import urllib3
+
+import urlplug
+
+KIB, MIB = 1024, 1024 * 1024
+BIG = 64 * MIB
+BLOCK = MIB
+THREADS = 8
+
+NGINX_CONF = """\
+worker_processes 1;
+master_process off;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_timeout 75s;
+    keepalive_requests 1000000;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    default_type application/octet-stream;
+    server {{
+        listen 127.0.0.1:{http_port};
+        listen 127.0.0.1:{https_port} ssl;
+        ssl_certificate {root}/cert.pem;
+        ssl_certificate_key {root}/key.pem;
+        root {root}/www;
+        location = /redirect {{ return 302 /1k; }}
+    }}
+}}
+"""
+
+
+# --- nginx --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Nginx:
+    """A running nginx: its ports and a client context that trusts its certificate."""
+
+    http_port: int
+    https_port: int
+    ca_file: str
+    context: ssl.SSLContext
+
+    def url(self, path: str, tls: bool = False) -> str:
+        return (
+            f"https://127.0.0.1:{self.https_port}{path}"
+            if tls
+            else f"http://127.0.0.1:{self.http_port}{path}"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _nginx_binary() -> str:
+    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+    if found is None:
+        sys.exit("nginx is not installed: run `apt-get update && apt-get install -y nginx`")
+    return found
+
+
+@contextlib.contextmanager
+def running_nginx() -> Iterator[Nginx]:
+    """Start nginx on two free loopback ports with its own config; stop it afterwards."""
+    with tempfile.TemporaryDirectory(prefix="urlplug-bench-nginx-") as folder:
+        root = Path(folder)
+        (root / "tmp").mkdir()
+        www = root / "www"
+        www.mkdir()
+        (www / "1k").write_bytes(b"x" * KIB)
+        with open(www / "64m", "wb") as big:
+            big.truncate(BIG)
+        ca = trustme.CA()
+        leaf = ca.issue_cert("127.0.0.1", "localhost")
+        leaf.private_key_pem.write_to_path(str(root / "key.pem"))
+        with open(root / "cert.pem", "wb") as chain:
+            for blob in leaf.cert_chain_pems:
+                chain.write(blob.bytes())
+        ca_file = str(root / "ca.pem")
+        ca.cert_pem.write_to_path(ca_file)
+        context = ssl.create_default_context(cafile=ca_file)
+
+        http_port, https_port = _free_port(), _free_port()
+        conf = root / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(root=root, http_port=http_port, https_port=https_port))
+        process = subprocess.Popen(
+            [_nginx_binary(), "-p", str(root), "-c", str(conf)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _wait_for(process, (http_port, https_port), root)
+            yield Nginx(http_port, https_port, ca_file, context)
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+def _wait_for(process: subprocess.Popen[bytes], ports: tuple[int, ...], root: Path) -> None:
+    deadline = time.monotonic() + 10
+    for port in ports:
+        while True:
+            if process.poll() is not None:
+                log = (
+                    (root / "error.log").read_text(errors="replace") if (root / "error.log").exists() else ""
+                )
+                stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+                sys.exit(f"nginx did not start:\n{stderr}{log}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    sys.exit("nginx did not start listening within 10 s")
+                time.sleep(0.02)
+
+
+# --- clients ------------------------------------------------------------------------------------
+# Each client is a factory: given nginx and whether to use TLS, it returns (get, close) where get(path)
+# fetches one resource and returns its body (or, for streamed downloads, the byte count).
+
+Client = tuple[Callable[[str], Any], Callable[[], None]]
+
+
+def raw_client(server: Nginx, tls: bool) -> Client:
+    if tls:
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+            "127.0.0.1", server.https_port, context=server.context
+        )
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", server.http_port)
+
+    def get(path: str) -> bytes:
+        conn.request("GET", path)
+        with conn.getresponse() as response:
+            body = response.read()
+            location = response.getheader("Location") if 300 <= response.status < 400 else None
+        # Following a redirect by hand, on the same connection: the least any client can do.
+        return get(urlsplit(location).path) if location else body
+
+    return get, conn.close
+
+
+def urlopen_client(server: Nginx, tls: bool) -> Client:
+    context = server.context if tls else None
+
+    def get(path: str) -> bytes:
+        with urllib.request.urlopen(server.url(path, tls), context=context) as response:
+            return response.read()  # type: ignore[no-any-return]
+
+    return get, lambda: None
+
+
+def urllib_opener_client(server: Nginx, tls: bool) -> Client:
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=server.context))
+
+    def get(path: str) -> bytes:
+        with opener.open(server.url(path, tls)) as response:
+            return response.read()  # type: ignore[no-any-return]
+
+    return get, opener.close
+
+
+def requests_client(server: Nginx, tls: bool) -> Client:
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_maxsize=THREADS)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.verify = server.ca_file
+    session.trust_env = False  # else REQUESTS_CA_BUNDLE overrides verify (and proxies are looked up)
+
+    def get(path: str) -> bytes:
+        return session.get(server.url(path, tls)).content
+
+    return get, session.close
+
+
+def urllib3_client(server: Nginx, tls: bool) -> Client:
+    manager = urllib3.PoolManager(maxsize=THREADS, ssl_context=server.context)
+
+    def get(path: str) -> bytes:
+        return manager.request("GET", server.url(path, tls)).data
+
+    return get, manager.clear
+
+
+def httpx_client(server: Nginx, tls: bool) -> Client:
+    client = httpx.Client(
+        verify=server.context, limits=httpx.Limits(max_keepalive_connections=THREADS), follow_redirects=True
+    )
+
+    def get(path: str) -> bytes:
+        return client.get(server.url(path, tls)).content
+
+    return get, client.close
+
+
+def urlplug_client(server: Nginx, tls: bool) -> Client:
+    opener = urlplug.build_opener(context=server.context)
+
+    def get(path: str) -> bytes:
+        with opener.open(server.url(path, tls)) as response:
+            return response.read()  # type: ignore[no-any-return]
+
+    return get, opener.close
+
+
+CLIENTS: dict[str, Callable[[Nginx, bool], Client]] = {
+    "http.client (raw, reused)": raw_client,
+    "urllib.request.urlopen": urlopen_client,
+    "urllib.request opener": urllib_opener_client,
+    "requests.Session": requests_client,
+    "urllib3.PoolManager": urllib3_client,
+    "httpx.Client": httpx_client,
+    "urlplug opener": urlplug_client,
+}
+RAW, URLOPEN, URLLIB_OPENER, URLPLUG = (
+    "http.client (raw, reused)",
+    "urllib.request.urlopen",
+    "urllib.request opener",
+    "urlplug opener",
+)
+PEERS = (
+    "urllib.request.urlopen",
+    "urllib.request opener",
+    "requests.Session",
+    "urllib3.PoolManager",
+    "httpx.Client",
+)
+
+
+# --- streamed downloads ---------------------------------------------------------------------------
+
+
+def _drain(read: Callable[[int], bytes]) -> int:
+    total = 0
+    while block := read(BLOCK):
+        total += len(block)
+    return total
+
+
+def download(name: str, server: Nginx) -> Callable[[], int]:
+    """A function that downloads /64m over HTTP in 1 MiB blocks with client ``name``."""
+    url = server.url("/64m")
+    if name == RAW:
+        conn = http.client.HTTPConnection("127.0.0.1", server.http_port)
+
+        def raw() -> int:
+            conn.request("GET", "/64m")
+            with conn.getresponse() as response:
+                return _drain(response.read)
+
+        return raw
+    if name in (URLOPEN, URLLIB_OPENER, URLPLUG):
+        opener: Any = (
+            urllib.request
+            if name == URLOPEN
+            else urlplug.build_opener()
+            if name == URLPLUG
+            else urllib.request.build_opener()
+        )
+        open_url = opener.urlopen if name == URLOPEN else opener.open
+
+        def stdlib_like() -> int:
+            with open_url(url) as response:
+                return _drain(response.read)
+
+        return stdlib_like
+    if name == "requests.Session":
+        session = requests.Session()
+        session.trust_env = False
+
+        def via_requests() -> int:
+            with session.get(url, stream=True) as response:
+                return sum(len(b) for b in response.iter_content(BLOCK))
+
+        return via_requests
+    if name == "urllib3.PoolManager":
+        manager = urllib3.PoolManager()
+
+        def via_urllib3() -> int:
+            response = manager.request("GET", url, preload_content=False)
+            total = sum(len(b) for b in response.stream(BLOCK))
+            response.release_conn()
+            return total
+
+        return via_urllib3
+    client = httpx.Client()
+
+    def via_httpx() -> int:
+        with client.stream("GET", url) as response:
+            return sum(len(b) for b in response.iter_bytes(BLOCK))
+
+    return via_httpx
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    rate: float  # requests (or MB) per second, median round
+    cpu_us: float  # client CPU per request, microseconds, median round
+
+
+def _measure(names: list[str], rounds: int, run: Callable[[str], int]) -> dict[str, Result]:
+    """Run ``run(name)`` (which returns how many units it did) in interleaved rounds."""
+    rates: dict[str, list[float]] = {n: [] for n in names}
+    cpus: dict[str, list[float]] = {n: [] for n in names}
+    for _ in range(rounds):
+        for name in names:
+            cpu, wall = time.process_time(), time.perf_counter()
+            units = run(name)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            rates[name].append(units / wall)
+            cpus[name].append(cpu / units * 1e6)
+    return {n: Result(statistics.median(rates[n]), statistics.median(cpus[n])) for n in names}
+
+
+def sequential(server: Nginx, tls: bool, path: str, count: dict[str, int], rounds: int) -> dict[str, Result]:
+    clients = {name: factory(server, tls) for name, factory in CLIENTS.items()}
+    expected = len(clients[RAW][0](path))
+    for get, _ in clients.values():  # warm up: connections, handshakes, imports
+        assert len(get(path)) == expected
+
+    def run(name: str) -> int:
+        get = clients[name][0]
+        n = count.get(name, count["default"])
+        for _ in range(n):
+            get(path)
+        return n
+
+    try:
+        return _measure(list(clients), rounds, run)
+    finally:
+        for _, close in clients.values():
+            close()
+
+
+def threaded(server: Nginx, count: int, rounds: int) -> dict[str, Result]:
+    clients = {name: factory(server, False) for name, factory in CLIENTS.items() if name != RAW}
+    local = threading.local()
+
+    def raw_get(path: str) -> bytes:  # the practical limit: one kept-alive connection per thread
+        if not hasattr(local, "get"):
+            local.get, local.close = raw_client(server, False)
+            opened.append(local.close)
+        return local.get(path)  # type: ignore[no-any-return]
+
+    opened: list[Callable[[], None]] = []
+    clients = {RAW: (raw_get, lambda: None), **clients}
+    with ThreadPoolExecutor(THREADS) as executor:
+
+        def run(name: str) -> int:
+            get = clients[name][0]
+            n = count if name != URLOPEN else count // 4
+            list(executor.map(lambda _: get("/1k"), range(n)))
+            return n
+
+        for name in clients:
+            run(name)  # warm up every thread's connections
+        try:
+            return _measure(list(clients), rounds, run)
+        finally:
+            for _, close in clients.values():
+                close()
+            for close in opened:
+                close()
+
+
+def big_download(server: Nginx, rounds: int) -> tuple[dict[str, Result], dict[str, float]]:
+    downloads = {name: download(name, server) for name in CLIENTS}
+    peaks = {}
+    for name, fetch in downloads.items():
+        tracemalloc.start()
+        assert fetch() == BIG
+        peaks[name] = tracemalloc.get_traced_memory()[1] / MIB
+        tracemalloc.stop()
+    results = _measure(list(downloads), rounds, lambda name: downloads[name]() // MIB)
+    return results, peaks
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def _table(title: str, results: dict[str, Result], unit: str) -> None:
+    print(f"\n{title}")
+    print(f"  {'client':<28}{unit:>12}{'CPU µs/' + unit.split('/', maxsplit=1)[0]:>16}{'vs raw':>9}")
+    raw = results.get(RAW)
+    for name, result in results.items():
+        ratio = f"{result.rate / raw.rate:.2f}x" if raw else ""
+        print(f"  {name:<28}{result.rate:>12,.0f}{result.cpu_us:>16,.1f}{ratio:>9}")
+
+
+def _check(label: str, ours: Result, theirs: Result, target: float) -> bool:
+    """Compare throughput (the target's measure) and, for reference, CPU time per request."""
+    ratio = ours.rate / theirs.rate
+    ok = ratio >= target
+    cpu = theirs.cpu_us / ours.cpu_us
+    print(
+        f"  {'PASS' if ok else 'MISS'}  {label}: {ratio:.2f}x (target >= {target}x; by CPU time {cpu:.2f}x)"
+    )
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="fewer requests and rounds (a smoke run)")
+    args = parser.parse_args()
+    scale = 0.2 if args.quick else 1.0
+    rounds = 3 if args.quick else 5
+
+    def n(value: int) -> int:
+        return max(20, int(value * scale))
+
+    with running_nginx() as server:
+        plain = sequential(server, False, "/1k", {"default": n(2000), URLOPEN: n(1000)}, rounds)
+        _table("Sequential 1 KiB GETs over HTTP", plain, "req/s")
+        tls = sequential(
+            server, True, "/1k", {"default": n(1000), URLOPEN: n(200), URLLIB_OPENER: n(200)}, rounds
+        )
+        _table("Sequential 1 KiB GETs over HTTPS", tls, "req/s")
+        threads = threaded(server, n(2000), rounds)
+        _table(f"{THREADS} threads sharing one client, 1 KiB GETs over HTTP", threads, "req/s")
+        big, peaks = big_download(server, 5 if args.quick else 9)
+        _table("64 MiB download over HTTP, read in 1 MiB blocks", big, "MB/s")
+        print("  peak Python allocations while downloading (tracemalloc, MiB):")
+        print("   " + ", ".join(f"{name} {peak:.1f}" for name, peak in peaks.items()))
+        redirect = sequential(server, False, "/redirect", {"default": n(1000), URLOPEN: n(500)}, rounds)
+        _table("Following a 302 to a 1 KiB file over HTTP", redirect, "req/s")
+
+    def best(results: dict[str, Result], names: tuple[str, ...]) -> Result:
+        return max((results[name] for name in names), key=lambda result: result.rate)
+
+    print("\nurlplug against the targets (throughput ratios, median rounds)")
+    checks = [
+        _check("HTTP sequential vs raw http.client", plain[URLPLUG], plain[RAW], 0.75),
+        _check(
+            "HTTP sequential vs best of urllib.request/urllib3/requests/httpx",
+            plain[URLPLUG],
+            best(plain, PEERS),
+            1.3,
+        ),
+        _check("HTTPS sequential vs urllib.request.urlopen", tls[URLPLUG], tls[URLOPEN], 5),
+        _check("HTTPS sequential vs urllib3", tls[URLPLUG], tls["urllib3.PoolManager"], 1.3),
+        _check(f"{THREADS} threads vs best pure-Python peer", threads[URLPLUG], best(threads, PEERS), 1.3),
+        _check("64 MiB download vs raw http.client MB/s", big[URLPLUG], big[RAW], 0.9),
+        _check("following a 302 vs urllib.request opener", redirect[URLPLUG], redirect[URLLIB_OPENER], 1.3),
+    ]
+    growth = peaks[URLPLUG]
+    verdict = "PASS" if growth < 16 else "MISS"
+    print(f"  {verdict}  64 MiB download peak allocations: {growth:.1f} MiB (target < 16)")
+    print(f"\n{sum(checks) + (growth < 16)} of {len(checks) + 1} targets met")
+
+
+if __name__ == "__main__":
+    main()
