@@ -321,3 +321,50 @@ def test_prior_auth_records_only_changes(http_server: LoopbackHTTPServer) -> Non
         opener.open(http_server.url(path), timeout=TIMEOUT).read()
     # A 401 on an unknown-state URL stays False (no change); each URL turns True once.
     assert passwords.updates == [(http_server.url("/a"), True), (http_server.url("/b"), True)]
+
+
+def test_documented_misspelling_is_the_same_method() -> None:
+    # urllib2's documentation calls it http_error_auth_reged.
+    assert (
+        urlplug.AbstractBasicAuthHandler.http_error_auth_reged
+        is urlplug.AbstractBasicAuthHandler.http_error_auth_reqed
+    )
+    assert (
+        urlplug.AbstractDigestAuthHandler.http_error_auth_reged
+        is urlplug.AbstractDigestAuthHandler.http_error_auth_reqed
+    )
+
+
+REALM = "realm@example.com"
+BASIC = f'Basic realm="{REALM}"'
+DIGEST = 'Digest realm="other@example.com", qop="auth, auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093"'
+
+
+@pytest.mark.parametrize(
+    "challenges",
+    [
+        [f"Basic realm='{REALM}'"],
+        [f'Basic realm="{REALM}", charset="UTF-8"'],
+        [f'{BASIC}, Basic realm="second@example.com"'],
+        [f"{BASIC}, Otherscheme xxx"],
+        [f"Otherscheme xxx, {BASIC}"],
+        [f"{BASIC}, {DIGEST}"],
+        [f"{DIGEST}, {BASIC}"],
+        [DIGEST, BASIC],
+        [BASIC, 'Basic realm="second@example.com"'],
+    ],
+)
+def test_challenge_forms_urllib_accepts(http_server: LoopbackHTTPServer, challenges: list[str]) -> None:
+    # The WWW-Authenticate forms of CPython's test_urllib2.test_basic_auth: the first Basic realm answers.
+    authority = BasicAuthority(realm=REALM)
+
+    def route(seen: Seen) -> Reply:
+        if authority.check(seen):
+            return Reply(200, [], b"ok")
+        return Reply(401, [("WWW-Authenticate", c) for c in challenges], b"")
+
+    http_server.routes["/private"] = route
+    passwords = urlplug.HTTPPasswordMgr()
+    passwords.add_password(REALM, http_server.url("/"), USER, PASSWORD)
+    opener = urlplug.build_opener(urlplug.HTTPBasicAuthHandler(passwords))
+    assert opener.open(http_server.url("/private"), timeout=TIMEOUT).read() == b"ok"

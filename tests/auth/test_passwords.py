@@ -133,17 +133,25 @@ def test_several_uris_at_once(mgr: HTTPPasswordMgr) -> None:
     assert mgr.find_user_password("realm", "http://b.example/y") == (None, None)
 
 
-def test_most_specific_registration_wins(mgr: HTTPPasswordMgr) -> None:
+def test_first_registration_wins_as_in_urllib2(mgr: HTTPPasswordMgr) -> None:
+    mgr.add_password("realm", "http://example.com/", "shallow", "1")
+    mgr.add_password("realm", "http://example.com/a", "deep", "2")
+    assert mgr.find_user_password("realm", "http://example.com/a/b") == ("shallow", "1")
+
+
+def test_deeper_registration_made_first_keeps_its_own_credentials(mgr: HTTPPasswordMgr) -> None:
     mgr.add_password("realm", "http://example.com/a/b", "deep", "1")
     mgr.add_password("realm", "http://example.com/", "shallow", "2")
     assert mgr.find_user_password("realm", "http://example.com/a/b/c") == ("deep", "1")
     assert mgr.find_user_password("realm", "http://example.com/a/c") == ("shallow", "2")
 
 
-def test_adding_again_replaces(mgr: HTTPPasswordMgr) -> None:
+def test_adding_again_replaces_in_place(mgr: HTTPPasswordMgr) -> None:
     mgr.add_password("realm", "http://example.com/", "old", "1")
-    mgr.add_password("realm", "http://example.com:80/", "new", "2")
-    assert mgr.find_user_password("realm", "http://example.com/") == ("new", "2")
+    mgr.add_password("realm", "http://example.com/a", "deep", "2")
+    mgr.add_password("realm", "http://example.com:80/", "new", "3")
+    assert mgr.find_user_password("realm", "http://example.com/") == ("new", "3")
+    assert mgr.find_user_password("realm", "http://example.com/a") == ("new", "3")
 
 
 def test_userinfo_in_the_asked_uri_is_not_part_of_the_host(mgr: HTTPPasswordMgr) -> None:
@@ -216,3 +224,31 @@ def test_prior_auth_stores_credentials_for_the_default_realm_too() -> None:
     assert mgr.find_user_password(None, "http://example.com/x") == CREDS
     assert mgr.find_user_password("other", "http://example.com/x") == CREDS
     assert mgr.find_user_password(None, "http://example.org/") == (None, None)
+
+
+def test_urllib_password_manager_cases(mgr: HTTPPasswordMgr) -> None:
+    # CPython's test_urllib2.test_password_manager, which urllib2 code relies on.
+    add, find = mgr.add_password, mgr.find_user_password
+    add("Some Realm", "http://example.com/", "joe", "password")
+    add("Some Realm", "http://example.com/ni", "ni", "ni")
+    add("Some Realm", "http://c.example.com:3128", "3", "c")
+    add("Some Realm", "d.example.com", "4", "d")
+    add("Some Realm", "e.example.com:3128", "5", "e")
+    for uri in ("example.com", "http://example.com/ni", "http://example.com", "http://example.com/spam/spam"):
+        assert find("Some Realm", uri) == ("joe", "password"), uri
+    assert find("Some Realm", "c.example.com:3128") == ("3", "c")
+    assert find("Some Realm", "http://d.example.com/x") == ("4", "d")
+    assert find("Some Realm", "e.example.com:3128") == ("5", "e")
+    add("c", "http://example.com/foo", "foo", "ni")
+    add("c", "http://example.com/bar", "bar", "nini")
+    add("c", "http://example.com/foo/bar", "foobar", "nibar")
+    assert find("c", "http://example.com/foo") == ("foo", "ni")
+    assert find("c", "http://example.com/bar") == ("bar", "nini")
+    assert find("c", "http://example.com/foo/") == ("foo", "ni")
+    assert find("c", "http://example.com/foo/bar") == ("foo", "ni")
+    assert find("c", "http://example.com/foo/baz") == ("foo", "ni")
+    assert find("c", "http://example.com/foobar") == (None, None)
+    add("c", "http://example.com/baz/", "baz", "ninini")
+    assert find("c", "http://example.com/baz") == (None, None)
+    assert find("c", "http://example.com/baz/") == ("baz", "ninini")
+    assert find("c", "http://example.com/baz/bar") == ("baz", "ninini")

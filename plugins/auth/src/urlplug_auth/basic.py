@@ -55,6 +55,8 @@ class AbstractBasicAuthHandler:
             raise ValueError(f"AbstractBasicAuthHandler does not support the following scheme: {scheme!r}")
         return None
 
+    http_error_auth_reged = http_error_auth_reqed  # the urllib2 documentation's spelling
+
     def retry_http_basic_auth(self, host: str, req: Request, realm: str) -> Any:
         """Retry ``req`` with the credentials stored for ``realm`` and ``host``, if any."""
         user, password = self.passwd.find_user_password(realm, host)

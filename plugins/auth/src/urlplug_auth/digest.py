@@ -72,6 +72,8 @@ class AbstractDigestAuthHandler:
             self._spaces.remember(space)
         return response
 
+    http_error_auth_reged = http_error_auth_reqed  # the urllib2 documentation's spelling
+
     def _choose(self, challenges: list[Challenge]) -> DigestChallenge | None:
         """The first usable Digest challenge; raises when nothing offered is usable by any handler."""
         unsupported: ValueError | None = None

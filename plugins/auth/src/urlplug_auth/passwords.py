@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import TypeVar
 
 from .scopes import Scope, scope_of
-
-_T = TypeVar("_T")
 
 
 def _scopes(uri: str | Iterable[str]) -> list[Scope]:
@@ -28,9 +25,9 @@ def _scope_or_none(authuri: str) -> Scope | None:
         return None
 
 
-def _most_specific(entries: Iterable[tuple[Scope, _T]], target: Scope) -> _T | None:
-    """The value of the entry with the longest path covering ``target``; the latest one on a tie."""
-    best: tuple[int, _T] | None = None
+def _most_specific(entries: Iterable[tuple[Scope, bool]], target: Scope) -> bool | None:
+    """The flag of the entry with the longest path covering ``target``; the latest one on a tie."""
+    best: tuple[int, bool] | None = None
     for scope, value in entries:
         if scope.covers(target) and (best is None or len(scope.path) >= best[0]):
             best = (len(scope.path), value)
@@ -41,7 +38,7 @@ class HTTPPasswordMgr:
     """A database of ``(realm, uri) -> (user, password)`` mappings."""
 
     def __init__(self) -> None:
-        self._entries: dict[str | None, list[tuple[Scope, tuple[str, str]]]] = {}
+        self._entries: dict[str | None, dict[Scope, tuple[str, str]]] = {}
         self._lock = threading.Lock()
 
     def add_password(self, realm: str | None, uri: str | Iterable[str], user: str, passwd: str) -> None:
@@ -52,19 +49,21 @@ class HTTPPasswordMgr:
         """
         scopes = _scopes(uri)
         with self._lock:
-            entries = self._entries.setdefault(realm, [])
-            entries[:] = [e for e in entries if e[0] not in scopes]
-            entries.extend((scope, (user, passwd)) for scope in scopes)
+            entries = self._entries.setdefault(realm, {})
+            for scope in scopes:
+                entries[scope] = (user, passwd)
 
     def find_user_password(self, realm: str | None, authuri: str) -> tuple[str | None, str | None]:
         """Return ``(user, password)`` for ``realm`` and ``authuri``, or ``(None, None)``.
 
-        When several registered URIs cover ``authuri``, the one with the longest path wins.
+        When several registered URIs cover ``authuri``, the one registered first wins, as in urllib2
+        (register ``/`` after ``/admin`` for ``/admin`` to keep its own credentials).
         """
         target = _scope_or_none(authuri)
         if target is not None:
             with self._lock:
-                found = _most_specific(self._entries.get(realm, ()), target)
+                entries = self._entries.get(realm, {})
+                found = next((value for scope, value in entries.items() if scope.covers(target)), None)
             if found is not None:
                 return found
         return None, None
@@ -119,7 +118,10 @@ class HTTPPasswordMgrWithPriorAuth(HTTPPasswordMgrWithDefaultRealm):
                 self._authenticated[scope] = is_authenticated
 
     def is_authenticated(self, authuri: str) -> bool | None:
-        """Whether ``authuri`` is known to need authentication; ``None`` if nothing is known of it."""
+        """Whether ``authuri`` is known to need authentication; ``None`` if nothing is known of it.
+
+        The most specific URI marked decides, so that a page can be marked inside a broader area.
+        """
         target = _scope_or_none(authuri)
         if target is None:
             return None

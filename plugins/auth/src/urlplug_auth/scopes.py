@@ -31,7 +31,7 @@ class Scope(NamedTuple):
             return False
         if self.scheme is not None and other.scheme is not None and self.scheme != other.scheme:
             return False
-        if not (_ports_match(self, other) and _ports_match(other, self)):
+        if self.port != other.port and not (_default_port(self, other) or _default_port(other, self)):
             return False
         base = self.path
         return other.path == base or other.path.startswith(base if base.endswith("/") else base + "/")
@@ -42,12 +42,9 @@ class Scope(NamedTuple):
         return self.scheme, self.host, self.port
 
 
-def _ports_match(one: Scope, other: Scope) -> bool:
-    if one.port is None:  # a bare "host": the default port of the other side's scheme
-        if other.port is None:
-            return True
-        return other.scheme is not None and other.port == DEFAULT_PORTS.get(other.scheme)
-    return other.port is None or one.port == other.port
+def _default_port(bare: Scope, other: Scope) -> bool:
+    """Whether ``bare`` has no port (a bare "host") and ``other`` is on its scheme's default port."""
+    return bare.port is None and other.scheme is not None and other.port == DEFAULT_PORTS.get(other.scheme)
 
 
 def scope_of(uri: str) -> Scope:
