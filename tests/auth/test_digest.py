@@ -506,3 +506,22 @@ def test_changed_credentials_are_used_up_front(http_server: LoopbackHTTPServer) 
     opener.open(url, timeout=TIMEOUT).read()
     assert [p["username"] for p in authority.accepted] == [USER, "bob"]
     assert authority.challenges == 1
+
+
+def test_same_nonce_challenged_again_counts_on(http_server: LoopbackHTTPServer) -> None:
+    authority = DigestAuthority(nonce="the-only-nonce")
+    route = authority.route()
+    refused_once: list[Seen] = []
+
+    def refuse_the_second(seen: Seen) -> Reply:
+        if len(http_server.seen) == 3 and not refused_once:  # e.g. a request overtaken by another
+            refused_once.append(seen)
+            return authority.challenge()
+        return route(seen)
+
+    http_server.routes["/private"] = refuse_the_second
+    opener = digest_opener(http_server.url("/"))
+    opener.open(http_server.url("/private"), timeout=TIMEOUT).read()
+    assert opener.open(http_server.url("/private"), timeout=TIMEOUT).read() == b"digest secret"
+    assert params(refused_once[0])["nc"] == "00000002"
+    assert [p["nc"] for p in authority.accepted] == ["00000001", "00000003"]

@@ -284,6 +284,7 @@ class DigestAuthority:
         header: str = "Authorization",
         challenge_header: str = "WWW-Authenticate",
         status: int = 401,
+        nonce: str | None = None,
     ) -> None:
         self.realm = realm
         self.users = {USER: PASSWORD} if users is None else users
@@ -298,6 +299,7 @@ class DigestAuthority:
         self.header = header
         self.challenge_header = challenge_header
         self.status = status
+        self.nonce = nonce  # one nonce for every challenge, as servers that never rotate them do
         self.nonces: dict[str, int] = {}  # nonce -> highest nc accepted
         self.expired: set[str] = set()
         self.accepted: list[dict[str, str]] = []
@@ -330,8 +332,8 @@ class DigestAuthority:
         with self._lock:
             self.challenges += 1
             for algorithm in self.algorithms:
-                nonce = secrets.token_urlsafe(24)
-                self.nonces[nonce] = 0
+                nonce = self.nonce or secrets.token_urlsafe(24)
+                self.nonces.setdefault(nonce, 0)
                 params = [f"realm={_quoted(self.realm)}", f'nonce="{nonce}"', f"algorithm={algorithm}"]
                 if self.qop is not None:
                     params.append(f'qop="{self.qop}"')

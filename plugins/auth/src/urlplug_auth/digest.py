@@ -65,6 +65,7 @@ class AbstractDigestAuthHandler:
         if user is None or password is None:
             return None
         space = ProtectionSpace(DigestCredentials(challenge, user, password), req.full_url)
+        space.follow(self._spaces.find(req.full_url))
         req.add_unredirected_header(self.auth_header, self._authorization(space, req))
         response = self._retries.retry(self.parent, req)
         # Kept only once admitted: a nonce shared earlier could be counted past before nc=1 arrives.

@@ -81,6 +81,15 @@ class ProtectionSpace:
         self._count = 0
         self._lock = threading.Lock()
 
+    def follow(self, previous: ProtectionSpace | None) -> None:
+        """Count on from ``previous`` if the server challenged again with the same nonce.
+
+        Restarting at 1 would replay nonce counts the server has already seen.
+        """
+        if previous is not None and previous.challenge.nonce == self.challenge.nonce:
+            with previous._lock:
+                self._count = previous._count
+
     def covers(self, target: Scope) -> bool:
         """Whether a request to ``target`` lies in this space."""
         return any(scope.covers(target) for scope in self.scopes)
