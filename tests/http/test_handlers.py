@@ -313,3 +313,44 @@ def test_debuglevel_prints_the_exchange(
     assert "send: b'GET /dbg HTTP/1.1" in out
     assert "reply: 'HTTP/1.1 200 OK'" in out
     assert "header: Content-Length: 8" in out
+
+
+def test_ipv6_loopback(opener: urlplug.OpenerDirector) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        server = LoopbackHTTPServer(host="::1").start()
+    except OSError:
+        pytest.skip("::1 is not available here")
+    try:
+        with opener.open(server.url("/six"), timeout=TIMEOUT) as response:
+            assert response.read() == b"GET /six"
+        assert server.seen[-1].headers["Host"] == f"[::1]:{server.port}"
+    finally:
+        server.stop()
+
+
+def test_proxy_authorization_is_never_sent_to_an_origin(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer
+) -> None:
+    req = urlplug.Request(http_server.url("/"), headers={"Proxy-Authorization": "Basic c2VjcmV0"})
+    opener.open(req, timeout=TIMEOUT).close()
+    assert "Proxy-Authorization" not in http_server.seen[-1].headers
+
+
+def test_https_subclass_with_own_class_uses_one_connection_per_request(
+    make_opener: Callable[..., urlplug.OpenerDirector],
+    https_server: LoopbackHTTPServer,
+    client_tls: Any,
+) -> None:
+    from urlplug_http import HTTPSHandler
+
+    class OwnHTTPS(HTTPSHandler):
+        def https_open(self, req: urlplug.Request) -> Any:
+            return self.do_open(http.client.HTTPSConnection, req, context=client_tls)
+
+    opener = make_opener(OwnHTTPS)
+    for _ in range(2):
+        with opener.open(https_server.url("/own"), timeout=TIMEOUT) as response:
+            assert response.read() == b"GET /own"
+    assert https_server.connections == 2

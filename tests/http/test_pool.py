@@ -416,3 +416,20 @@ def test_forked_child_does_not_share_the_parents_connections(
     by_path = {seen.path: seen.connection for seen in http_server.seen}
     assert by_path["/child"] != by_path["/parent"]
     assert by_path["/parent-again"] == by_path["/parent"]
+
+
+def test_tls_connection_closed_between_requests_is_replaced(
+    tls_opener: urlplug.OpenerDirector, scripted_server: Start, server_tls: ssl.SSLContext
+) -> None:
+    server = scripted_server(closes_after_each_response, tls=server_tls)
+    assert fetch(tls_opener, server.url()) == b"conn 1"
+    time.sleep(0.05)
+    assert fetch(tls_opener, server.url()) == b"conn 2"
+
+
+def test_tls_posts_share_the_connection(
+    tls_opener: urlplug.OpenerDirector, https_server: LoopbackHTTPServer
+) -> None:
+    for n in range(3):
+        fetch(tls_opener, https_server.url("/p"), data=b"n=%d" % n)
+    assert https_server.connections == 1

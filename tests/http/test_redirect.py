@@ -262,8 +262,22 @@ def test_credentials_follow_a_redirect_within_the_origin(
 ) -> None:
     http_server.routes["/a"] = redirect(http_server.url("/b"))
     opener.open(urlplug.Request(http_server.url("/a"), headers=SECRETS), timeout=TIMEOUT).close()
-    for name, value in SECRETS.items():
-        assert http_server.seen[-1].headers[name] == value
+    assert http_server.seen[-1].path == "/b"
+    assert http_server.seen[-1].headers["Authorization"] == SECRETS["Authorization"]
+    assert http_server.seen[-1].headers["Cookie"] == SECRETS["Cookie"]
+
+
+@pytest.mark.parametrize(
+    ("target", "carried"),
+    [("http://origin.test/next", True), ("http://other.test/next", False), ("https://origin.test/", False)],
+)
+def test_redirected_request_keeps_credentials_only_for_the_same_origin(target: str, carried: bool) -> None:
+    from email.message import Message
+
+    req = urlplug.Request("http://origin.test/start", headers=SECRETS)
+    new = HTTPRedirectHandler().redirect_request(req, None, 302, "Found", Message(), target)
+    assert new is not None
+    assert all((name.capitalize() in new.headers) is carried for name in SECRETS)
 
 
 def test_credentials_are_not_sent_to_another_origin(

@@ -127,11 +127,10 @@ class AbstractHTTPHandler(BaseHandler):
             raise URLError("no host given")
         conn = http_class(host, timeout=req.timeout, **http_conn_args)
         conn.set_debuglevel(self._debuglevel)
-        headers = _request_headers(req)
+        headers, proxy_authorization = _request_headers(req)
         headers["Connection"] = "close"
         if req._tunnel_host:
             tunnel_headers = {}
-            proxy_authorization = headers.pop("Proxy-Authorization", None)
             if proxy_authorization is not None:
                 tunnel_headers["Proxy-Authorization"] = proxy_authorization
             conn.set_tunnel(req._tunnel_host, headers=tunnel_headers)
@@ -163,9 +162,8 @@ class AbstractHTTPHandler(BaseHandler):
         if not host:
             raise URLError("no host given")
         cls = http.client.HTTPSConnection if secure else http.client.HTTPConnection
-        headers = _request_headers(req)
+        headers, proxy_authorization = _request_headers(req)
         tunnel = req._tunnel_host
-        proxy_authorization = headers.pop("Proxy-Authorization", None) if tunnel else None
         key = (cls, host, context, tunnel, req.has_proxy())
         method = req.get_method()
         body = req.data
@@ -344,12 +342,19 @@ def https_handler(context: ssl.SSLContext | None = None) -> HTTPSHandler | None:
     return HTTPSHandler(context=context)
 
 
-def _request_headers(req: Request) -> dict[str, Any]:
-    """The headers to send: unredirected ones win over regular ones (as in urllib2), names title-cased."""
+def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
+    """The headers to send, and the ``Proxy-Authorization`` to send only on a ``CONNECT``.
+
+    Unredirected headers win over regular ones (as in urllib2); names are title-cased.
+    ``Proxy-Authorization`` stays among the headers only for a request sent to a proxy as an
+    absolute URL: an origin server never sees it.
+    """
     headers = dict(req.unredirected_hdrs)
     for name, value in req.headers.items():
         headers.setdefault(name, value)
-    return {name.title(): value for name, value in headers.items()}
+    titled = {name.title(): value for name, value in headers.items()}
+    proxy_authorization = None if req.has_proxy() else titled.pop("Proxy-Authorization", None)
+    return titled, proxy_authorization
 
 
 def _content_length(data: Any, method: str) -> int | None:
