@@ -5,8 +5,8 @@ A header may hold several challenges and a response several headers::
     WWW-Authenticate: Digest realm="x", nonce="n", algorithm=SHA-256, Basic realm="x"
 
 The parser scans each header once, left to right, with anchored patterns of single character
-classes, so it runs in linear time whatever a hostile server sends (CVE-2020-8492 was a
-catastrophically backtracking regular expression here). It is lenient where servers are sloppy:
+classes, so it runs in linear time whatever a hostile server sends (CVE-2020-8492 was urllib's
+catastrophically backtracking regular expression for this). It is lenient where servers are sloppy:
 unquoted and single-quoted values, stray commas, an unterminated quoted string.
 """
 
