@@ -317,3 +317,20 @@ def test_slow_but_timely_head_is_read(opener: urlplug.OpenerDirector, scripted_s
 
     with _open(opener, scripted_server(slow), timeout=2) as response:
         assert response.read() == b"ok"
+
+
+def test_body_reads_get_the_whole_timeout_again_after_a_slow_head(
+    opener: urlplug.OpenerDirector, scripted_server: Start
+) -> None:
+    def script(sock: socket.socket, number: int) -> None:
+        read_request(sock)
+        sock.sendall(b"HTTP/1.1 200 OK\r\n")
+        time.sleep(0.6)  # the head takes most of the 1 s timeout ...
+        sock.sendall(b"Content-Length: 4\r\n")
+        time.sleep(0.1)
+        sock.sendall(b"\r\n")
+        time.sleep(0.8)  # ... and the body comes later than what was left of it, within a fresh 1 s
+        sock.sendall(b"body")
+
+    with _open(opener, scripted_server(script), timeout=1.0) as response:
+        assert response.read() == b"body"

@@ -433,3 +433,19 @@ def test_tls_posts_share_the_connection(
     for n in range(3):
         fetch(tls_opener, https_server.url("/p"), data=b"n=%d" % n)
     assert https_server.connections == 1
+
+
+def test_switching_protocols_connection_is_not_reused(
+    opener: urlplug.OpenerDirector, scripted_server: Start
+) -> None:
+    def upgrade(sock: socket.socket, number: int) -> None:
+        read_request(sock)
+        sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+
+    server = scripted_server(upgrade)
+    for _ in range(2):
+        with pytest.raises(urlplug.HTTPError) as caught:
+            opener.open(server.url(), timeout=TIMEOUT)
+        caught.value.close()
+        assert caught.value.code == 101
+    assert server.connections == 2

@@ -89,6 +89,7 @@ class HTTPResponse(http.client.HTTPResponse):
     msg: Any  # the headers, as in http.client, until an opener sets it to the reason phrase (urllib2)
     _method: str | None
     _lease: Lease | None = None
+    _shortened = False  # whether reading the head cut the socket's timeout down to the deadline
     _last_chunk_read = False
 
     def __init__(
@@ -116,7 +117,7 @@ class HTTPResponse(http.client.HTTPResponse):
                     break
                 interim = True
         finally:
-            if deadline is not None:
+            if self._shortened:
                 self._socket.settimeout(timeout)
         self._frame(version, status, reason, lines[1:-2])
 
@@ -137,6 +138,7 @@ class HTTPResponse(http.client.HTTPResponse):
                 if remaining <= 0:
                     raise TimeoutError(_late(len(head)))
                 self._socket.settimeout(remaining)
+                self._shortened = True
             try:
                 chunk = fp.peek(1)  # at most one read from the socket when the buffer is empty
             except TimeoutError as exc:
@@ -189,7 +191,7 @@ class HTTPResponse(http.client.HTTPResponse):
         fields, framing = _parse_fields(lines)
         headers = http.client.HTTPMessage()
         for name, value in fields:
-            headers[name] = value
+            headers.set_raw(name, value)
         if self.debuglevel > 0:
             for name, value in fields:
                 print("header:", name + ":", value)
@@ -219,6 +221,8 @@ class HTTPResponse(http.client.HTTPResponse):
             self.length = 0
             self.chunked = False
         elif not self.chunked and self.length is None:
+            self.will_close = True
+        if status == 101:  # the connection now speaks another protocol
             self.will_close = True
 
     # --- the body: short reads are errors ----------------------------------------------------
