@@ -25,7 +25,7 @@ import urlplug
 from tests.servers.auth import LIGHTTPD_BODY, PASSWORD, USER, Lighttpd, start_lighttpd
 
 REQUESTS = 500
-ROUNDS = 7
+ROUNDS = 15
 
 
 def timed_round(opener: Any, url: str) -> float:
