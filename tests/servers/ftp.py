@@ -246,8 +246,8 @@ class ScriptedFTPServer:
         return self
 
     def stop(self) -> None:
-        self._stopped.set()
         with self._lock:
+            self._stopped.set()
             for sock in self._sockets:
                 # shutdown() wakes a thread blocked in accept() or recv(); close() alone does not.
                 with contextlib.suppress(OSError):
@@ -265,18 +265,23 @@ class ScriptedFTPServer:
         thread.start()
 
     def _keep(self, sock: socket.socket) -> socket.socket:
+        """Register ``sock`` to be closed by ``stop()``; after ``stop()`` close it at once."""
         with self._lock:
-            self._sockets.append(sock)
-        return sock
+            if not self._stopped.is_set():
+                self._sockets.append(sock)
+                return sock
+        sock.close()
+        raise OSError("the scripted server has stopped")
 
     def _accept(self) -> None:
         while not self._stopped.is_set():
             try:
                 conn, _ = self._listener.accept()
+                self._keep(conn)
             except OSError:
                 return
             self.connections += 1
-            self._spawn(self._session, self._keep(conn))
+            self._spawn(self._session, conn)
 
     def _session(self, conn: socket.socket) -> None:
         try:
@@ -335,13 +340,14 @@ class ScriptedFTPServer:
             trap = self._keep(socket.create_server(("127.0.0.2", port)))
         except OSError:
             return
-        trap.settimeout(5)
-        try:
-            client, _ = trap.accept()
-        except OSError:
-            return
-        self.trapped += 1
-        client.close()
+        with trap:
+            trap.settimeout(5)
+            try:
+                client, _ = trap.accept()
+            except OSError:
+                return
+            self.trapped += 1
+            client.close()
 
     def _retrieve(
         self, name: str, passive: socket.socket | None, reply: Callable[[str], None], conn: socket.socket
