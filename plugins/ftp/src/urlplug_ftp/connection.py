@@ -108,11 +108,6 @@ class FTPConnection:
         self._ask_size = ask_size
         self._ftp: ftplib.FTP | None = self._login()
 
-    @property
-    def closed(self) -> bool:
-        """Whether the control connection has been closed."""
-        return self._ftp is None
-
     def retrfile(self, file: str, kind: str) -> tuple[TransferBody, int | None]:
         """Start retrieving ``file``; return the body and its size (``None`` when unknown).
 
