@@ -12,16 +12,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import secrets
-import shutil
 import socket
-import subprocess
 import threading
-import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -29,11 +24,11 @@ from urllib.request import parse_http_list, parse_keqv_list
 
 import pytest
 
+from . import daemons
 from .http import ForwardProxy, LoopbackHTTPServer, ProxySeen, Reply, Route, Seen, _relay, read_request
 
 USER, PASSWORD = "alice", "s3cret:pass word"
 LIGHTTPD_REALM = "lighttpd realm"
-LIGHTTPD_HINT = "lighttpd is not installed: run `apt-get install lighttpd` (.ci/run installs it)"
 
 # path -> (method, lighttpd's algorithm setting or None for Basic, extra settings)
 LIGHTTPD_AREAS: dict[str, tuple[str, str | None, str]] = {
@@ -71,40 +66,14 @@ def digest_params(credentials: str) -> dict[str, str]:
 # --- lighttpd ---------------------------------------------------------------------------------
 
 
-class LighttpdError(RuntimeError):
-    """lighttpd is missing or did not come up."""
-
-
-@dataclass
-class Lighttpd:
+class Lighttpd(daemons.Daemon):
     """A running lighttpd on 127.0.0.1 with the areas of ``LIGHTTPD_AREAS``."""
-
-    port: int
-    folder: Path
-    process: subprocess.Popen[bytes]
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
 
     def log(self) -> str:
         return (self.folder / "error.log").read_text(errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-
-
-def _lighttpd_binary() -> str:
-    found = shutil.which("lighttpd") or next(
-        (path for path in ("/usr/sbin/lighttpd", "/usr/bin/lighttpd") if os.access(path, os.X_OK)), None
-    )
-    if found is None:
-        raise LighttpdError(LIGHTTPD_HINT)
-    return found
 
 
 def _realm(algorithm: str | None) -> str:
@@ -146,48 +115,19 @@ auth.require = (
 """
 
 
-def _listening(process: subprocess.Popen[bytes], port: int, deadline: float) -> bool:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            time.sleep(0.01)
-        else:
-            return True
-    return False
-
-
 def start_lighttpd(folder: Path) -> Lighttpd:
-    """Start lighttpd with its files in ``folder``; ``LighttpdError`` if it is missing or fails."""
-    binary = _lighttpd_binary()
+    """Start lighttpd with its files in ``folder``; ``DaemonError`` if it is missing or fails."""
     for path in LIGHTTPD_AREAS:
         area = folder / "www" / path.strip("/")
         area.mkdir(parents=True, exist_ok=True)
         (area / "index.txt").write_bytes(LIGHTTPD_BODY)
     (folder / "htdigest").write_text(_htdigest_lines(USER, PASSWORD))
-    errors = ""
-    for _ in range(5):  # another process may take the free port before lighttpd binds it
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
+
+    def configure(port: int) -> list[str]:
         (folder / "lighttpd.conf").write_text(_lighttpd_config(folder, port))
-        with open(folder / "stderr.txt", "wb") as stderr:
-            process = subprocess.Popen(
-                [binary, "-D", "-f", str(folder / "lighttpd.conf")],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-        if _listening(process, port, time.monotonic() + 10):
-            return Lighttpd(port, folder, process)
-        process.kill()
-        process.wait(5)
-        errors = (folder / "stderr.txt").read_text(errors="replace")
-        if (folder / "error.log").exists():
-            errors += (folder / "error.log").read_text(errors="replace")
-    raise LighttpdError(f"lighttpd did not start:\n{errors}")
+        return ["-D", "-f", str(folder / "lighttpd.conf")]
+
+    return daemons.start(Lighttpd, "lighttpd", folder, configure, logs=["error.log"])
 
 
 @pytest.fixture(scope="session")
@@ -198,7 +138,7 @@ def lighttpd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lighttpd]:
     """
     try:
         server = start_lighttpd(tmp_path_factory.mktemp("lighttpd"))
-    except LighttpdError as exc:
+    except daemons.DaemonError as exc:
         pytest.fail(str(exc), pytrace=False)
     yield server
     server.stop()

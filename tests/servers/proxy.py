@@ -9,19 +9,15 @@ gets its own config in a temporary folder: it listens on 127.0.0.1 only, on a fr
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from . import daemons
 from .http import LoopbackHTTPServer
 
-INSTALL_HINT = "tinyproxy is not installed: run `apt-get install tinyproxy` (.ci/run installs it)"
 PROXY_USER, PROXY_PASSWORD = "proxyuser", "proxy-pass"
 
 
@@ -35,13 +31,10 @@ def proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 
 @dataclass
-class Tinyproxy:
+class Tinyproxy(daemons.Daemon):
     """A running tinyproxy on 127.0.0.1."""
 
-    port: int
-    folder: Path
-    process: subprocess.Popen[bytes]
-    basic_auth: tuple[str, str] | None
+    basic_auth: tuple[str, str] | None = None
 
     @property
     def hostport(self) -> str:
@@ -54,29 +47,6 @@ class Tinyproxy:
     def log(self) -> str:
         """tinyproxy's log so far (it writes one line per event, unbuffered)."""
         return (self.folder / "tinyproxy.log").read_text(errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-
-
-def _binary() -> str:
-    found = shutil.which("tinyproxy") or next(
-        (path for path in ("/usr/sbin/tinyproxy", "/usr/bin/tinyproxy") if os.access(path, os.X_OK)), None
-    )
-    if found is None:
-        pytest.fail(INSTALL_HINT, pytrace=False)
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _config(port: int, folder: Path, connect_ports: Iterable[int], basic_auth: tuple[str, str] | None) -> str:
@@ -97,45 +67,19 @@ def _config(port: int, folder: Path, connect_ports: Iterable[int], basic_auth: t
     return "\n".join(lines) + "\n"
 
 
-def _wait_until_listening(process: subprocess.Popen[bytes], port: int, deadline: float) -> bool:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            time.sleep(0.01)
-        else:
-            return True
-    return False
-
-
 def start_tinyproxy(
     folder: Path, connect_ports: Iterable[int] = (), basic_auth: tuple[str, str] | None = None
 ) -> Tinyproxy:
-    """Start tinyproxy with its config and log in ``folder``; fail the test if it does not come up."""
-    binary = _binary()
+    """Start tinyproxy with its config and log in ``folder``; ``DaemonError`` if it does not come up."""
     connect_ports = list(connect_ports)
-    errors = ""
-    for _ in range(5):  # another process may take the free port before tinyproxy binds it
-        port = _free_port()
+
+    def configure(port: int) -> list[str]:
         (folder / "tinyproxy.conf").write_text(_config(port, folder, connect_ports, basic_auth))
-        with open(folder / "stderr.txt", "wb") as stderr:
-            process = subprocess.Popen(
-                [binary, "-d", "-c", str(folder / "tinyproxy.conf")],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-        if _wait_until_listening(process, port, time.monotonic() + 10):
-            return Tinyproxy(port, folder, process, basic_auth)
-        process.kill()
-        process.wait(5)
-        errors = (folder / "stderr.txt").read_text(errors="replace")
-        log = folder / "tinyproxy.log"
-        if log.exists():
-            errors += log.read_text(errors="replace")
-    pytest.fail(f"tinyproxy did not start:\n{errors}", pytrace=False)
+        return ["-d", "-c", str(folder / "tinyproxy.conf")]
+
+    proxy = daemons.start(Tinyproxy, "tinyproxy", folder, configure, logs=["tinyproxy.log"])
+    proxy.basic_auth = basic_auth
+    return proxy
 
 
 @pytest.fixture
@@ -146,7 +90,10 @@ def tinyproxy_factory(tmp_path: Path) -> Iterator[Callable[..., Tinyproxy]]:
     def start(connect_ports: Iterable[int] = (), basic_auth: tuple[str, str] | None = None) -> Tinyproxy:
         folder = tmp_path / f"tinyproxy-{len(started)}"
         folder.mkdir()
-        proxy = start_tinyproxy(folder, connect_ports, basic_auth)
+        try:
+            proxy = start_tinyproxy(folder, connect_ports, basic_auth)
+        except daemons.DaemonError as exc:
+            pytest.fail(str(exc), pytrace=False)
         started.append(proxy)
         return proxy
 
