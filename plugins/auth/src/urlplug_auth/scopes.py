@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
+from urlplug.origin import DEFAULT_PORTS
 
 
 class Scope(NamedTuple):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from urlplug import BaseHandler
+from urlplug.origin import DEFAULT_PORTS
 from urlplug.validate import check_url
 
 from .bypass import NoProxy
@@ -22,7 +23,6 @@ __all__ = ["ProxyHandler"]
 
 # all_proxy covers the schemes a forward proxy can carry that have no <scheme>_proxy of their own.
 _ALL_SCHEMES = ("http", "https", "ftp")
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 # A key becomes a method name (<scheme>_open), which the opener reads as "<scheme>" + "_open".
 _SCHEME_KEY = re.compile(r"[a-z][a-z0-9]*")
 
@@ -123,7 +123,7 @@ class ProxyHandler(BaseHandler):
         if req.has_proxy() or req._tunnel_host:
             return None  # routed already: a re-try after a 407, or the restart below
         host = req.host
-        if host and self.no_proxy and self.no_proxy.matches(host, _DEFAULT_PORTS.get(req.type)):
+        if host and self.no_proxy and self.no_proxy.matches(host, DEFAULT_PORTS.get(req.type)):
             return None
         parsed = _parse_proxy(proxy)
         proxy_type = parsed.scheme or "http"
