@@ -229,25 +229,33 @@ class HTTPResponse(http.client.HTTPResponse):
 
     def read(self, amt: int | None = None) -> bytes:
         """Read the body, or up to ``amt`` bytes of it; a body cut short raises ``IncompleteRead``."""
-        if amt is not None and amt < 0:
-            amt = None
         expected = self.length
-        if self.chunked or not expected or self.fp is None or amt is None:
-            return super().read(amt)
-        data = super().read(amt)
-        if len(data) < min(amt, expected):
+        if amt is None or amt < 0 or not expected or self.chunked or self.fp is None:
+            return super().read(None if amt is not None and amt < 0 else amt)
+        # A body of known length, read in blocks: the hot path of downloads, kept to one buffered read.
+        wanted = amt if amt < expected else expected
+        data = self.fp.read(wanted)
+        self.length = expected - len(data)
+        if len(data) < wanted:
             self._truncated(data, expected)
+        if not self.length:
+            self._close_conn()
         return data
 
     def readinto(self, b: Any) -> int:
         """Read into a writable buffer; a body cut short raises ``IncompleteRead``."""
         expected = self.length
-        if self.chunked or not expected or self.fp is None:
+        if not expected or self.chunked or self.fp is None:
             return super().readinto(b)
         view = memoryview(b).cast("B")
-        n = super().readinto(view)
-        if n < min(len(view), expected):
+        if len(view) > expected:
+            view = view[:expected]
+        n = self.fp.readinto(view)
+        self.length = expected - n
+        if n < len(view):
             self._truncated(bytes(view[:n]), expected)
+        if not self.length:
+            self._close_conn()
         return n
 
     def read1(self, n: int = -1) -> bytes:
