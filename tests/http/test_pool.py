@@ -161,7 +161,7 @@ def test_get_on_a_connection_closed_between_requests_succeeds(
 ) -> None:
     server = scripted_server(closes_after_each_response)
     assert fetch(opener, server.url()) == b"conn 1"
-    time.sleep(0.05)  # let the close arrive
+    server.wait_finished(1)
     assert fetch(opener, server.url()) == b"conn 2"
 
 
@@ -170,7 +170,7 @@ def test_post_on_a_connection_closed_between_requests_succeeds(
 ) -> None:
     server = scripted_server(closes_after_each_response)
     assert fetch(opener, server.url(), data=b"1") == b"conn 1"
-    time.sleep(0.05)
+    server.wait_finished(1)
     assert fetch(opener, server.url(), data=b"2") == b"conn 2"
 
 
@@ -423,7 +423,7 @@ def test_tls_connection_closed_between_requests_is_replaced(
 ) -> None:
     server = scripted_server(closes_after_each_response, tls=server_tls)
     assert fetch(tls_opener, server.url()) == b"conn 1"
-    time.sleep(0.05)
+    server.wait_finished(1)
     assert fetch(tls_opener, server.url()) == b"conn 2"
 
 

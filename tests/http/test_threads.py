@@ -56,11 +56,12 @@ def test_no_descriptor_leaks_over_hundreds_of_requests(
         with ThreadPoolExecutor(THREADS) as pool:
             list(pool.map(lambda n: _get(opener, http_server, n), range(200)))
 
-    batch()  # the pool and the server reach their steady number of connections
+    batch()  # the pool and the server reach (about) their steady number of connections
     before = open_fds()
     batch()
     batch()
-    assert open_fds() <= before
+    # At most one connection per thread, two descriptors each (ours, the server's), may be added.
+    assert open_fds() <= before + 2 * THREADS
 
 
 def test_abandoned_responses_leak_no_descriptors(

@@ -7,6 +7,7 @@ import http.server
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -185,6 +186,7 @@ class ScriptedServer:
         self.script = script
         self.tls = tls
         self.connections = 0
+        self.finished = 0  # connections whose script returned and whose socket is closed
         self.errors: list[BaseException] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.05)
@@ -233,6 +235,16 @@ class ScriptedServer:
             self.errors.append(exc)
         finally:
             sock.close()
+            with self._lock:
+                self.finished += 1
+
+    def wait_finished(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until ``count`` connections have been served and closed by the server."""
+        deadline = time.monotonic() + timeout
+        while self.finished < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the server finished {self.finished} connections, not {count}")
+            time.sleep(0.005)
 
     def stop(self) -> None:
         self._stopping.set()
