@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from urlplug import BaseHandler, HTTPError, Request
+from urlplug.origin import same_origin
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -21,7 +22,6 @@ _ORIGIN_BOUND = frozenset({"Authorization", "Cookie", "Proxy-authorization"})
 _EDGES = "".join(map(chr, range(0x21)))
 _REMOVED = re.compile(r"[\t\n\r]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
 _DRAIN_LIMIT = 64 * 1024
 
 
@@ -69,11 +69,11 @@ class HTTPRedirectHandler(BaseHandler):
             raise HTTPError(req.full_url, code, msg, headers, fp)
 
         newurl = newurl.replace(" ", "%20")
-        same_origin = _origin(req.full_url) == _origin(newurl)
+        within_origin = same_origin(req.full_url, newurl)
         kept = {
             name: value
             for name, value in req.headers.items()
-            if (same_origin or name not in _ORIGIN_BOUND)
+            if (within_origin or name not in _ORIGIN_BOUND)
             and (data is not None or not (name.startswith("Content-") or name == "Transfer-encoding"))
         }
         return Request(
@@ -137,16 +137,6 @@ class HTTPRedirectHandler(BaseHandler):
         if req.fragment and "#" not in url:  # RFC 9110 10.2.2: the fragment carries over
             url = f"{url}#{req.fragment}"
         return url
-
-
-def _origin(url: str) -> tuple[str, str | None, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        return scheme, url, None  # an unreadable port matches no other origin
-    return scheme, parts.hostname, port if port is not None else _DEFAULT_PORTS.get(scheme)
 
 
 def _discard(fp: Any) -> None:
