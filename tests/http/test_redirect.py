@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,14 +15,6 @@ TIMEOUT = 5
 CODES = [301, 302, 303, 307, 308]
 
 
-@pytest.fixture
-def other_server() -> Iterator[LoopbackHTTPServer]:
-    """A second HTTP server: another origin (another port)."""
-    server = LoopbackHTTPServer().start()
-    yield server
-    server.stop()
-
-
 def redirect(location: str, code: int = 302, header: str = "Location") -> Callable[[Seen], Reply]:
     return lambda seen: Reply(code, [(header, location)], b"moved")
 
@@ -31,13 +23,13 @@ def redirect(location: str, code: int = 302, header: str = "Location") -> Callab
 def test_get_follows_every_redirect_code_to_another_origin(
     opener: urlplug.OpenerDirector,
     http_server: LoopbackHTTPServer,
-    other_server: LoopbackHTTPServer,
+    other_http_server: LoopbackHTTPServer,
     code: int,
 ) -> None:
-    http_server.routes["/from"] = redirect(other_server.url("/to"), code)
+    http_server.routes["/from"] = redirect(other_http_server.url("/to"), code)
     with opener.open(http_server.url("/from"), timeout=TIMEOUT) as response:
         assert response.read() == b"GET /to"
-        assert response.geturl() == other_server.url("/to")
+        assert response.geturl() == other_http_server.url("/to")
 
 
 @pytest.mark.parametrize("code", [301, 302, 303])
@@ -59,17 +51,17 @@ def test_post_becomes_get_without_body_headers(
 def test_307_and_308_keep_method_and_body(
     opener: urlplug.OpenerDirector,
     http_server: LoopbackHTTPServer,
-    other_server: LoopbackHTTPServer,
+    other_http_server: LoopbackHTTPServer,
     code: int,
     method: str,
 ) -> None:
-    http_server.routes["/api"] = redirect(other_server.url("/api2"), code)
+    http_server.routes["/api"] = redirect(other_http_server.url("/api2"), code)
     req = urlplug.Request(
         http_server.url("/api"), data=b'{"x": 1}', headers={"Content-Type": "application/json"}, method=method
     )
     with opener.open(req, timeout=TIMEOUT) as response:
         assert response.read() == f"{method} /api2".encode()
-    followed = other_server.seen[-1]
+    followed = other_http_server.seen[-1]
     assert followed.body == b'{"x": 1}'
     assert followed.headers["Content-Type"] == "application/json"
 
@@ -136,9 +128,9 @@ def test_relative_location_is_resolved(
 
 
 def test_scheme_relative_location_is_resolved(
-    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, other_server: LoopbackHTTPServer
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, other_http_server: LoopbackHTTPServer
 ) -> None:
-    http_server.routes["/sr"] = redirect(f"//127.0.0.1:{other_server.port}/there")
+    http_server.routes["/sr"] = redirect(f"//127.0.0.1:{other_http_server.port}/there")
     with opener.open(http_server.url("/sr"), timeout=TIMEOUT) as response:
         assert response.read() == b"GET /there"
 
@@ -153,11 +145,11 @@ def test_spaces_and_non_ascii_are_quoted(
 
 
 def test_empty_path_becomes_slash(
-    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, other_server: LoopbackHTTPServer
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, other_http_server: LoopbackHTTPServer
 ) -> None:
-    http_server.routes["/root"] = redirect(f"http://127.0.0.1:{other_server.port}")
+    http_server.routes["/root"] = redirect(f"http://127.0.0.1:{other_http_server.port}")
     with opener.open(http_server.url("/root"), timeout=TIMEOUT) as response:
-        assert response.geturl() == other_server.url("/")
+        assert response.geturl() == other_http_server.url("/")
 
 
 def test_fragment_carries_over(opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer) -> None:
@@ -281,12 +273,12 @@ def test_redirected_request_keeps_credentials_only_for_the_same_origin(target: s
 
 
 def test_credentials_are_not_sent_to_another_origin(
-    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, other_server: LoopbackHTTPServer
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, other_http_server: LoopbackHTTPServer
 ) -> None:
-    http_server.routes["/a"] = redirect(other_server.url("/b"))
+    http_server.routes["/a"] = redirect(other_http_server.url("/b"))
     headers = {**SECRETS, "X-Trace": "kept"}
     opener.open(urlplug.Request(http_server.url("/a"), headers=headers), timeout=TIMEOUT).close()
-    received = other_server.seen[-1].headers
+    received = other_http_server.seen[-1].headers
     assert not set(SECRETS) & set(received)
     assert received["X-Trace"] == "kept"
 

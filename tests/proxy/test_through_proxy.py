@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -28,15 +28,6 @@ from .support import (
     opener_through,
     via_tinyproxy,
 )
-
-
-@pytest.fixture
-def other_server() -> Iterator[LoopbackHTTPServer]:
-    """A second plain HTTP origin on 127.0.0.1."""
-    server = LoopbackHTTPServer().start()
-    yield server
-    server.stop()
-
 
 # --- plain HTTP through tinyproxy ------------------------------------------------------------------
 
@@ -219,31 +210,33 @@ def test_bypassed_host_gets_no_proxy_authorization(
 def test_redirect_to_a_bypassed_host_drops_proxy_authorization(
     tinyproxy_auth: Tinyproxy,
     http_server: LoopbackHTTPServer,
-    other_server: LoopbackHTTPServer,
+    other_http_server: LoopbackHTTPServer,
     client_tls: ssl.SSLContext,
 ) -> None:
-    target = other_server.url("/landed")
+    target = other_http_server.url("/landed")
     http_server.routes["/go"] = lambda seen: Reply(302, [("Location", target)])
-    opener = opener_through(tinyproxy_auth.url(CREDENTIALS), client_tls, no=f"127.0.0.1:{other_server.port}")
+    opener = opener_through(
+        tinyproxy_auth.url(CREDENTIALS), client_tls, no=f"127.0.0.1:{other_http_server.port}"
+    )
     assert get(opener, http_server.url("/go")) == b"GET /landed"
     assert via_tinyproxy(http_server.seen[0])
-    (landed,) = other_server.seen
+    (landed,) = other_http_server.seen
     assert not via_tinyproxy(landed)
-    assert no_proxy_credentials(other_server)
+    assert no_proxy_credentials(other_http_server)
 
 
 def test_redirect_from_a_bypassed_host_to_a_proxied_one_goes_through_the_proxy(
     tinyproxy: Tinyproxy,
     http_server: LoopbackHTTPServer,
-    other_server: LoopbackHTTPServer,
+    other_http_server: LoopbackHTTPServer,
     client_tls: ssl.SSLContext,
 ) -> None:
-    target = other_server.url("/landed")
+    target = other_http_server.url("/landed")
     http_server.routes["/go"] = lambda seen: Reply(302, [("Location", target)])
     opener = opener_through(tinyproxy.url(), client_tls, no=f"127.0.0.1:{http_server.port}")
     assert get(opener, http_server.url("/go")) == b"GET /landed"
     assert not via_tinyproxy(http_server.seen[0])
-    assert via_tinyproxy(other_server.seen[0])
+    assert via_tinyproxy(other_http_server.seen[0])
 
 
 # --- no_proxy and the environment ------------------------------------------------------------------
@@ -263,14 +256,14 @@ def test_no_proxy_rule_sends_the_request_direct(
 def test_no_proxy_port_rule_leaves_other_ports_proxied(
     tinyproxy: Tinyproxy,
     http_server: LoopbackHTTPServer,
-    other_server: LoopbackHTTPServer,
+    other_http_server: LoopbackHTTPServer,
     client_tls: ssl.SSLContext,
 ) -> None:
     opener = opener_through(tinyproxy.url(), client_tls, no=f"127.0.0.1:{http_server.port}")
     get(opener, http_server.url("/"))
-    get(opener, other_server.url("/"))
+    get(opener, other_http_server.url("/"))
     assert not via_tinyproxy(http_server.seen[0])
-    assert via_tinyproxy(other_server.seen[0])
+    assert via_tinyproxy(other_http_server.seen[0])
 
 
 def test_environment_configures_the_default_opener(
@@ -336,9 +329,9 @@ def test_ftp_url_through_an_http_proxy(http_server: LoopbackHTTPServer, client_t
 
 
 def test_pool_does_not_mix_direct_and_proxied_connections(
-    http_server: LoopbackHTTPServer, other_server: LoopbackHTTPServer
+    http_server: LoopbackHTTPServer, other_http_server: LoopbackHTTPServer
 ) -> None:
-    origin, proxy = http_server, other_server
+    origin, proxy = http_server, other_http_server
     opener = urlplug.build_opener()
     get(opener, origin.url("/direct"))
     proxied = Request(origin.url("/proxied"))

@@ -25,7 +25,7 @@ from urllib.request import parse_http_list, parse_keqv_list
 import pytest
 
 from . import daemons
-from .http import ForwardProxy, LoopbackHTTPServer, ProxySeen, Reply, Route, Seen, _relay, read_request
+from .http import ForwardProxy, ProxySeen, Reply, Route, Seen, _relay, read_request
 
 USER, PASSWORD = "alice", "s3cret:pass word"
 LIGHTTPD_REALM = "lighttpd realm"
@@ -140,14 +140,6 @@ def lighttpd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lighttpd]:
         server = start_lighttpd(tmp_path_factory.mktemp("lighttpd"))
     except daemons.DaemonError as exc:
         pytest.fail(str(exc), pytrace=False)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def other_http_server() -> Iterator[LoopbackHTTPServer]:
-    """A second HTTP server on 127.0.0.1: another origin (another port) than ``http_server``."""
-    server = LoopbackHTTPServer().start()
     yield server
     server.stop()
 

@@ -163,6 +163,14 @@ def http_server() -> Iterator[LoopbackHTTPServer]:
 
 
 @pytest.fixture
+def other_http_server() -> Iterator[LoopbackHTTPServer]:
+    """A second plain HTTP server on 127.0.0.1: another origin (another port) than ``http_server``."""
+    server = LoopbackHTTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def https_server(server_tls: ssl.SSLContext) -> Iterator[LoopbackHTTPServer]:
     """An HTTPS server on 127.0.0.1 whose certificate (for localhost and 127.0.0.1) ``ca`` signed."""
     server = LoopbackHTTPServer(tls=server_tls).start()
