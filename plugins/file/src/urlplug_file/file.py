@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import email.utils
 import errno
-import mimetypes
 import os
 import stat
 from typing import IO, Any
@@ -41,6 +39,8 @@ def _path(selector: str) -> str:
 
 
 def _content_type(path: str) -> str:
+    import mimetypes
+
     # A relative name such as ``data:x.txt`` must not be taken for a URL by mimetypes.
     name = path if os.path.isabs(path) else os.path.join(os.curdir, path)
     return mimetypes.guess_type(name)[0] or "text/plain"
@@ -102,11 +102,13 @@ class FileHandler(BaseHandler):
             fp, status = _open(path)
         except OSError as exc:
             raise URLError(exc) from exc
+        from email.utils import formatdate
+
         headers = make_headers(
             [
                 ("Content-type", _content_type(path)),
                 ("Content-length", status.st_size if stat.S_ISREG(status.st_mode) else None),
-                ("Last-modified", email.utils.formatdate(status.st_mtime, usegmt=True)),
+                ("Last-modified", formatdate(status.st_mtime, usegmt=True)),
             ]
         )
         return Response(fp, headers, req.full_url)

@@ -11,9 +11,20 @@ data connection closes before the announced size arrived, ``URLError`` when the 
 reply reports a failed transfer, and the socket's ``OSError`` (``TimeoutError`` on a stall).
 """
 
-from .body import TransferBody
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from urlplug import lazy
+
 from .cache import CacheFTPHandler
-from .connection import FTPConnection
 from .handler import FTPHandler
 
+if TYPE_CHECKING:
+    from .body import TransferBody
+    from .connection import FTPConnection
+
 __all__ = ["CacheFTPHandler", "FTPConnection", "FTPHandler", "TransferBody"]
+
+# ftplib (and with it ssl) loads with the first FTP request, not with build_opener().
+__getattr__ = lazy.exports(__name__, {"FTPConnection": ".connection", "TransferBody": ".body"})

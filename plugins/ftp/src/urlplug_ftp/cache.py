@@ -7,11 +7,12 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .connection import FTPConnection
 from .handler import FTPHandler
 
 if TYPE_CHECKING:
     import ssl
+
+    from .connection import FTPConnection
 
 _Key = tuple[str, str, str, int, str, Any, Any]
 
@@ -70,6 +71,8 @@ class CacheFTPHandler(FTPHandler):
         _close_all(expired)
         if connection is not None:
             return connection
+        from .connection import FTPConnection
+
         release = partial(self._keep, key)
         return FTPConnection(
             user, passwd, host, port, dirs, timeout, context, release, ask_size=self.ask_size

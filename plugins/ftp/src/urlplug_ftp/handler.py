@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ftplib
 from typing import TYPE_CHECKING, Any
 
 from urlplug import BaseHandler, Request, Response, URLError
 from urlplug.response import make_headers
 
-from .connection import FTPConnection
 from .target import parse_target
 
 if TYPE_CHECKING:
@@ -67,9 +65,13 @@ class FTPHandler(BaseHandler):
         :class:`FTPConnection` is the default. ``context`` is given for ``ftps:`` only, so an
         override written for urllib2 (without it) keeps working for ``ftp:``.
         """
+        from .connection import FTPConnection
+
         return FTPConnection(user, passwd, host, port, dirs, timeout, context, ask_size=self.ask_size)
 
     def _open(self, req: Request, context: ssl.SSLContext | None) -> Response:
+        import ftplib
+
         target = parse_target(req)
         dirs = list(target.dirs)
         try:

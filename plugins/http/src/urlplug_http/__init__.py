@@ -8,11 +8,17 @@ entry points. The HTTP(S) handlers keep connections alive in a :class:`Connectio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from urlplug import lazy
+
 from .errors import HTTPDefaultErrorHandler, HTTPErrorProcessor
 from .handler import AbstractHTTPHandler, HTTPHandler, HTTPSHandler, https_handler
 from .pool import ConnectionPool
 from .redirect import HTTPRedirectHandler
-from .response import HTTPResponse
+
+if TYPE_CHECKING:
+    from .response import HTTPResponse
 
 __all__ = [
     "AbstractHTTPHandler",
@@ -25,3 +31,7 @@ __all__ = [
     "HTTPSHandler",
     "https_handler",
 ]
+
+
+# The response class subclasses http.client's, which the first request imports.
+__getattr__ = lazy.exports(__name__, {"HTTPResponse": ".response"})

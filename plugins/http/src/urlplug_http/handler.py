@@ -3,11 +3,13 @@
 The default handlers send every request through a :class:`~urlplug_http.ConnectionPool`. A subclass
 that calls :meth:`AbstractHTTPHandler.do_open` with a connection class of its own gets urllib2's
 behaviour instead: one connection per request, closed when the response is done.
+
+``http.client`` (and with it ``email`` and ``ssl``) is imported by the first request, not by
+``build_opener()``: a program pays for the HTTP machinery when it uses it.
 """
 
 from __future__ import annotations
 
-import http.client
 import os
 import socket
 import threading
@@ -17,10 +19,9 @@ from urllib.parse import urlsplit
 from urlplug import BaseHandler, URLError
 
 from .pool import ConnectionPool, Lease
-from .response import HTTPResponse
-from .tunnel import request_tunnel, split_hostport
 
 if TYPE_CHECKING:
+    import http.client
     import ssl
 
     from urlplug import Request
@@ -33,11 +34,15 @@ _REPLAYABLE_BODIES = (bytes, bytearray, memoryview)
 
 def _http_connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
     """``http.client.HTTPConnection``, looked up when called so that patches of it apply."""
+    import http.client
+
     return http.client.HTTPConnection(host, **kwargs)
 
 
 def _https_connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
     """``http.client.HTTPSConnection``, looked up when called so that patches of it apply."""
+    import http.client
+
     return http.client.HTTPSConnection(host, **kwargs)
 
 
@@ -50,9 +55,8 @@ class AbstractHTTPHandler(BaseHandler):
     """
 
     def __init__(self, debuglevel: int | None = None, *, pool: ConnectionPool | None = None) -> None:
-        self._debuglevel: int = (
-            debuglevel if debuglevel is not None else http.client.HTTPConnection.debuglevel
-        )
+        # None: the connections keep http.client's default (``HTTPConnection.debuglevel``).
+        self._debuglevel = debuglevel
         self.pool = pool if pool is not None else ConnectionPool()
 
     def set_http_debuglevel(self, level: int) -> None:
@@ -126,7 +130,7 @@ class AbstractHTTPHandler(BaseHandler):
         if not host:
             raise URLError("no host given")
         conn = http_class(host, timeout=req.timeout, **http_conn_args)
-        conn.set_debuglevel(self._debuglevel)
+        self._set_debuglevel(conn)
         headers, proxy_authorization = _request_headers(req)
         headers["Connection"] = "close"
         if req._tunnel_host:
@@ -158,6 +162,10 @@ class AbstractHTTPHandler(BaseHandler):
         return response
 
     def _open_pooled(self, req: Request, secure: bool, context: ssl.SSLContext | None) -> Any:
+        import http.client
+
+        from .response import HTTPResponse
+
         host = req.host
         if not host:
             raise URLError("no host given")
@@ -212,6 +220,8 @@ class AbstractHTTPHandler(BaseHandler):
         With ``retry`` (a kept-alive connection and a request that can be sent again), a connection
         that fails before any byte of the response arrives is closed and ``None`` returned.
         """
+        import http.client
+
         try:
             conn.request(method, req.selector, body, headers, encode_chunked="Transfer-Encoding" in headers)
         except OSError as exc:
@@ -246,13 +256,18 @@ class AbstractHTTPHandler(BaseHandler):
 
         Returns the proxy's answer instead when it refuses the tunnel.
         """
+        import http.client
+
+        from .response import HTTPResponse
+        from .tunnel import request_tunnel, split_hostport
+
         if tunnel is None or context is None:
             conn = (
                 cls(host, timeout=timeout) if context is None else cls(host, timeout=timeout, context=context)
             )
         else:
             proxy = http.client.HTTPConnection(host, timeout=timeout)
-            proxy.set_debuglevel(self._debuglevel)
+            self._set_debuglevel(proxy)
             try:
                 proxy.connect()
                 sock, proxy.sock = proxy.sock, None
@@ -260,7 +275,7 @@ class AbstractHTTPHandler(BaseHandler):
                 proxy.close()
                 raise URLError(exc) from exc
             try:
-                answer = request_tunnel(sock, tunnel, proxy_authorization, self._debuglevel)
+                answer = request_tunnel(sock, tunnel, proxy_authorization, proxy.debuglevel)
                 if not 200 <= answer.status < 300:
                     answer._lease = Lease(sock)
                     return answer
@@ -275,8 +290,12 @@ class AbstractHTTPHandler(BaseHandler):
                 sock.close()
                 raise
         conn.response_class = HTTPResponse
-        conn.set_debuglevel(self._debuglevel)
+        self._set_debuglevel(conn)
         return conn
+
+    def _set_debuglevel(self, conn: http.client.HTTPConnection) -> None:
+        if self._debuglevel is not None:
+            conn.set_debuglevel(self._debuglevel)
 
 
 class HTTPHandler(AbstractHTTPHandler):
@@ -335,9 +354,10 @@ class HTTPSHandler(AbstractHTTPHandler):
 
 def https_handler(context: ssl.SSLContext | None = None) -> HTTPSHandler | None:
     """The default opener's HTTPS handler, or ``None`` when Python has no ``ssl`` module."""
-    try:
-        import ssl  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+
+    # Whether ssl would import, without importing it (and OpenSSL) before the first HTTPS request.
+    if find_spec("ssl") is None or find_spec("_ssl") is None:
         return None
     return HTTPSHandler(context=context)
 
@@ -360,6 +380,8 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
 def _content_length(data: Any, method: str) -> int | None:
     """The size of a request body: bytes-like objects and seekable binary files; else ``None``."""
     if data is None:
+        import http.client
+
         length: int | None = http.client.HTTPConnection._get_content_length(data, method)  # type: ignore[attr-defined]
         return length
     if hasattr(data, "read"):

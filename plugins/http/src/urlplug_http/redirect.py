@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import re
 import string
 from typing import TYPE_CHECKING, Any
@@ -141,6 +140,8 @@ class HTTPRedirectHandler(BaseHandler):
 
 def _discard(fp: Any) -> None:
     """Read a small redirect body to its end so the connection can be reused, then close it."""
+    import http.client
+
     try:
         length = getattr(fp, "length", None)
         if length is None or length <= _DRAIN_LIMIT:
