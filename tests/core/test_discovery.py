@@ -305,7 +305,6 @@ def test_build_opener_imports_only_the_auto_installed_plugins() -> None:
 
 def test_build_opener_defers_the_protocol_libraries_until_a_request_needs_them() -> None:
     heavy = ("http.client", "ssl", "ftplib", "email.utils", "mimetypes")
-    out = _fresh_python(
-        f"import sys, urlplug; urlplug.build_opener(); print(sorted(m for m in {heavy!r} if m in sys.modules))"
-    )
+    code = "import sys, urlplug; urlplug.build_opener(); "
+    out = _fresh_python(code + f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     assert out == "[]"
