@@ -7,7 +7,7 @@ plugin distributions and are reachable as ``urlplug.<Name>`` (``urlplug.HTTPBasi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalog import BUILTIN_PLUGINS
 from .director import OpenerDirector
@@ -19,7 +19,9 @@ from .hookspecs import hookimpl, hookspec
 from .opener import build_opener, install_opener, urlopen
 from .request import Request
 from .response import Response
-from .retrieve import urlcleanup, urlretrieve
+
+if TYPE_CHECKING:
+    from .retrieve import urlcleanup, urlretrieve
 
 __version__ = "0.1.0"
 
@@ -63,6 +65,10 @@ def __getattr__(name: str) -> Any:
         import urllib.request
 
         value = getattr(urllib.request, name)
+    elif name in ("urlretrieve", "urlcleanup"):
+        from . import retrieve
+
+        value = getattr(retrieve, name)
     else:
         from ._names import resolve
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 from urlplug import URLError
@@ -18,8 +17,7 @@ _HOST_PORT = re.compile(r"(\[[^\]]*\]|[^:\[\]]*)(?::(\d*))?", re.ASCII)
 _TYPES = frozenset("AID")
 
 
-@dataclass(frozen=True)
-class FTPTarget:
+class FTPTarget(NamedTuple):
     """One FTP request, decoded and checked: safe to put on the control connection.
 
     ``kind`` is the transfer type: ``"I"`` (binary, the default for a file), ``"A"`` (ASCII) or

@@ -8,9 +8,15 @@ Proxies come from ``ProxyHandler(proxies)`` or, by default, from the environment
 
 from __future__ import annotations
 
-from .bypass import NoProxy
+from typing import TYPE_CHECKING
+
+from urlplug import lazy
+
 from .environment import environment_proxies
-from .handler import ProxyHandler
+
+if TYPE_CHECKING:
+    from .bypass import NoProxy
+    from .handler import ProxyHandler
 
 __all__ = ["NoProxy", "ProxyHandler", "default_proxy_handler", "environment_proxies"]
 
@@ -19,5 +25,11 @@ def default_proxy_handler() -> ProxyHandler | None:
     """The ``ProxyHandler`` for a default opener: one when the environment names a proxy, else ``None``."""
     proxies = environment_proxies()
     if any(key != "no" for key in proxies):
+        from .handler import ProxyHandler
+
         return ProxyHandler(proxies)
     return None
+
+
+# Without a configured proxy, a default opener needs nothing but the environment check above.
+__getattr__ = lazy.exports(__name__, {"NoProxy": ".bypass", "ProxyHandler": ".handler"})
