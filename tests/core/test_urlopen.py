@@ -126,3 +126,42 @@ def test_stdlib_helpers_are_available() -> None:
     assert urlplug.parse_keqv_list(['realm="x"', "nonce=abc"]) == {"realm": "x", "nonce": "abc"}
     assert urlplug.url2pathname(urlplug.pathname2url("/tmp/a b")) == "/tmp/a b"
     assert isinstance(urlplug.getproxies(), dict)
+
+
+def test_urlopen_with_a_context_reuses_one_opener_per_context(https_server: Any, client_tls: Any) -> None:
+    from urlplug import opener as opener_module
+
+    try:
+        for _ in range(3):
+            with urlplug.urlopen(https_server.url("/x"), context=client_tls, timeout=5) as resp:
+                assert resp.read() == b"GET /x"
+        assert https_server.connections == 1
+        assert len(opener_module._tls_openers_by_context) == 1
+    finally:
+        urlplug.urlcleanup()
+    assert len(opener_module._tls_openers_by_context) == 0
+
+
+def test_urlopen_with_cafile_trusts_it(https_server: Any, ca_file: Path) -> None:
+    try:
+        with urlplug.urlopen(https_server.url("/ca"), cafile=str(ca_file), timeout=5) as resp:
+            assert resp.read() == b"GET /ca"
+    finally:
+        urlplug.urlcleanup()
+
+
+def test_urlopen_refuses_an_untrusted_certificate(https_server: Any, tmp_path: Path) -> None:
+    import trustme
+
+    other_ca = tmp_path / "other.pem"
+    trustme.CA().cert_pem.write_to_path(str(other_ca))
+    try:
+        with pytest.raises(urlplug.URLError, match="CERTIFICATE_VERIFY_FAILED"):
+            urlplug.urlopen(https_server.url("/"), cafile=str(other_ca), timeout=5)
+    finally:
+        urlplug.urlcleanup()
+
+
+def test_urlopen_refuses_context_together_with_cafile(client_tls: Any, ca_file: Path) -> None:
+    with pytest.raises(ValueError, match="either an SSLContext or cafile"):
+        urlplug.urlopen("https://127.0.0.1:9/", context=client_tls, cafile=str(ca_file))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -151,11 +152,43 @@ def urlopen(
     whose HTTPS and FTPS handlers use them. ``cadefault`` is ignored, as in urllib2.
     """
     if context is not None or cafile is not None or capath is not None:
-        if context is None:
-            import ssl
-
-            context = ssl.create_default_context(cafile=cafile, capath=capath)
-        opener: Any = build_opener(context=context)
+        opener: Any = _tls_opener(context, cafile, capath)
     else:
         opener = _default_opener()
     return opener.open(url, data, timeout)
+
+
+# One opener per TLS setting, so that urlopen(context=...) calls share kept-alive connections.
+_tls_openers_by_context: weakref.WeakKeyDictionary[ssl.SSLContext, OpenerDirector] = (
+    weakref.WeakKeyDictionary()
+)
+_tls_openers_by_files: dict[tuple[str | None, str | None], OpenerDirector] = {}
+
+
+def _tls_opener(context: ssl.SSLContext | None, cafile: str | None, capath: str | None) -> OpenerDirector:
+    with _opener_lock:
+        if context is not None:
+            if cafile is not None or capath is not None:
+                raise ValueError("give either an SSLContext or cafile/capath, not both")
+            opener = _tls_openers_by_context.get(context)
+            if opener is None:
+                opener = _tls_openers_by_context[context] = build_opener(context=context)
+            return opener
+        opener = _tls_openers_by_files.get((cafile, capath))
+        if opener is None:
+            from .tls import client_context
+
+            files_context = client_context(cafile=cafile, capath=capath)
+            opener = _tls_openers_by_files[cafile, capath] = build_opener(context=files_context)
+        return opener
+
+
+def forget_openers() -> None:
+    """Uninstall the installed opener and close the ones ``urlopen`` kept for TLS settings."""
+    with _opener_lock:
+        openers = [*_tls_openers_by_context.values(), *_tls_openers_by_files.values()]
+        _tls_openers_by_context.clear()
+        _tls_openers_by_files.clear()
+    install_opener(None)
+    for opener in openers:
+        opener.close()

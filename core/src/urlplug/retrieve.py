@@ -76,10 +76,10 @@ def _read_block(response: Any, path: str, headers: Message) -> bytes:
 
 
 def urlcleanup() -> None:
-    """Remove the temporary files ``urlretrieve`` made and forget the installed opener."""
-    from . import opener
+    """Remove the temporary files ``urlretrieve`` made and forget the openers ``urlopen`` used."""
+    from .opener import forget_openers
 
     while _temporary_files:
         with contextlib.suppress(OSError):
             os.unlink(_temporary_files.pop())
-    opener.install_opener(None)
+    forget_openers()
