@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import socket
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import urlplug
-from tests.servers.http import ForwardProxy, LoopbackHTTPServer
+from tests.servers.http import ForwardProxy, LoopbackHTTPServer, ScriptedServer, read_request
 
 TIMEOUT = 5
 CREDENTIALS = "Basic " + base64.b64encode(b"user:pass").decode()
@@ -154,3 +155,34 @@ def test_tunnel_to_a_closed_port_is_an_error(
     opener = make_opener(SetProxy(_proxy_hostport(forward_proxy)), context=client_tls)
     with pytest.raises((urlplug.URLError, OSError)):
         opener.open("https://127.0.0.1:9/", timeout=TIMEOUT)
+
+
+def _spoofing_proxy(target: str) -> Callable[[socket.socket, int], None]:
+    """A proxy that answers CONNECT with a redirect and a cookie, as an attacker on its path could."""
+
+    def script(sock: socket.socket, number: int) -> None:
+        read_request(sock)
+        sock.sendall(
+            b"HTTP/1.1 302 Found\r\nLocation: " + target.encode() + b"\r\n"
+            b"Set-Cookie: sid=evil; Path=/\r\nContent-Length: 5\r\nConnection: close\r\n\r\nspoof"
+        )
+
+    return script
+
+
+def test_proxy_answer_to_connect_is_never_taken_for_the_origins(
+    make_opener: Callable[..., urlplug.OpenerDirector],
+    client_tls: Any,
+    scripted_server: Callable[..., ScriptedServer],
+    http_server: LoopbackHTTPServer,
+) -> None:
+    from http.cookiejar import CookieJar
+
+    proxy = scripted_server(_spoofing_proxy(http_server.url("/phish")))
+    jar = CookieJar()
+    cookies = urlplug.HTTPCookieProcessor(jar)  # type: ignore[attr-defined]
+    opener = make_opener(SetProxy(f"127.0.0.1:{proxy.port}"), cookies, context=client_tls)
+    with pytest.raises(urlplug.URLError, match="Tunnel connection failed: 302"):
+        opener.open("https://bank.example/", timeout=TIMEOUT)
+    assert http_server.seen == []
+    assert list(jar) == []

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import urlplug
-from urlplug import HTTPError
+from urlplug import HTTPError, URLError
 
 from ..servers.http import LoopbackHTTPServer, Reply, Seen
 from ..servers.proxy import PROXY_PASSWORD, PROXY_USER, Tinyproxy
@@ -32,18 +32,27 @@ def test_proxy_basic_auth_handler_answers_the_407(
     assert no_proxy_credentials(server)
 
 
-@pytest.mark.parametrize("server_fixture", ["http_server", "https_server"])
 def test_wrong_proxy_password_fails_without_looping(
-    server_fixture: str, tinyproxy_auth: Tinyproxy, client_tls: ssl.SSLContext, request: pytest.FixtureRequest
+    http_server: LoopbackHTTPServer, tinyproxy_auth: Tinyproxy, client_tls: ssl.SSLContext
 ) -> None:
-    server: LoopbackHTTPServer = request.getfixturevalue(server_fixture)
     opener = opener_through(tinyproxy_auth.url(), client_tls, _proxy_auth_handler(tinyproxy_auth, "wrong"))
     with pytest.raises(HTTPError) as raised:
-        opener.open(server.url("/"), timeout=TIMEOUT)
+        opener.open(http_server.url("/"), timeout=TIMEOUT)
     # tinyproxy answers wrong credentials with 401, missing ones with 407.
     assert raised.value.code in (401, 407)
     raised.value.close()
-    assert server.seen == []
+    assert http_server.seen == []
+
+
+def test_wrong_proxy_password_for_a_tunnel_fails_without_looping(
+    https_server: LoopbackHTTPServer, tinyproxy_auth: Tinyproxy, client_tls: ssl.SSLContext
+) -> None:
+    opener = opener_through(tinyproxy_auth.url(), client_tls, _proxy_auth_handler(tinyproxy_auth, "wrong"))
+    # The proxy's refusal of the CONNECT is not the origin's answer: a URLError, not an HTTPError.
+    with pytest.raises(URLError, match=r"Tunnel connection failed: 40[17]") as raised:
+        opener.open(https_server.url("/"), timeout=TIMEOUT)
+    assert not isinstance(raised.value, HTTPError)
+    assert https_server.seen == []
 
 
 def test_proxy_digest_auth_handler_answers_a_407(

@@ -187,10 +187,8 @@ class AbstractHTTPHandler(BaseHandler):
             response = self._exchange(conn, req, method, body, headers, retry=replayable)
         if response is None:
             conn = self._connect(cls, host, tunnel, context, timeout, proxy_authorization)
-            if isinstance(conn, HTTPResponse):  # the proxy refused the tunnel: its answer is the response
-                conn.url = req.full_url
-                conn.msg = conn.reason
-                return conn
+            if isinstance(conn, HTTPResponse):  # the proxy refused the tunnel
+                return self._refused_tunnel(req, conn)
             response = self._exchange(conn, req, method, body, headers, retry=False)
             assert response is not None
 
@@ -211,6 +209,22 @@ class AbstractHTTPHandler(BaseHandler):
         response.url = req.full_url
         response.msg = response.reason
         return response
+
+    def _refused_tunnel(self, req: Request, answer: Any) -> Any:
+        """The outcome of a proxy's refusal to open a tunnel: never taken for the origin's response.
+
+        The answer comes from the proxy over plain text, so its cookies, redirects and body must not
+        pass for the HTTPS origin's. A ``407`` goes straight to the error stage, where a proxy
+        authentication handler can answer it and retry; any other status is a ``URLError``.
+        """
+        answer.url = req.full_url
+        answer.msg = answer.reason
+        if answer.status == 407 and self.parent is not None:
+            result = self.parent.error("https", req, answer, 407, answer.reason, answer.headers)
+            if result is not None:
+                return result
+        answer.close()
+        raise URLError(f"Tunnel connection failed: {answer.status} {answer.reason}")
 
     def _exchange(
         self, conn: Any, req: Request, method: str, body: Any, headers: dict[str, Any], retry: bool
