@@ -136,10 +136,30 @@ def test_urlopen_with_a_context_reuses_one_opener_per_context(https_server: Any,
             with urlplug.urlopen(https_server.url("/x"), context=client_tls, timeout=5) as resp:
                 assert resp.read() == b"GET /x"
         assert https_server.connections == 1
-        assert len(opener_module._tls_openers_by_context) == 1
+        assert len(opener_module._tls_openers) == 1
     finally:
         urlplug.urlcleanup()
-    assert len(opener_module._tls_openers_by_context) == 0
+    assert len(opener_module._tls_openers) == 0
+
+
+def test_urlopen_with_a_new_context_per_call_keeps_a_bounded_number_of_openers(
+    https_server: Any, ca_file: Path
+) -> None:
+    import ssl
+
+    from urlplug import opener as opener_module
+
+    fds = len(os.listdir("/proc/self/fd"))
+    try:
+        for _ in range(40):
+            context = ssl.create_default_context(cafile=str(ca_file))
+            with urlplug.urlopen(https_server.url("/new"), context=context, timeout=5) as resp:
+                assert resp.read() == b"GET /new"
+        assert len(opener_module._tls_openers) == opener_module._TLS_OPENERS_KEPT
+        # Each kept opener may hold one idle connection (and the server its end of it).
+        assert len(os.listdir("/proc/self/fd")) - fds <= 2 * opener_module._TLS_OPENERS_KEPT + 2
+    finally:
+        urlplug.urlcleanup()
 
 
 def test_urlopen_with_cafile_trusts_it(https_server: Any, ca_file: Path) -> None:

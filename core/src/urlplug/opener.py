@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 import warnings
-import weakref
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from ._classic import Adapter
@@ -158,37 +157,40 @@ def urlopen(
     return opener.open(url, data, timeout)
 
 
-# One opener per TLS setting, so that urlopen(context=...) calls share kept-alive connections.
-_tls_openers_by_context: weakref.WeakKeyDictionary[ssl.SSLContext, OpenerDirector] = (
-    weakref.WeakKeyDictionary()
-)
-_tls_openers_by_files: dict[tuple[str | None, str | None], OpenerDirector] = {}
+# Openers for TLS settings given to urlopen, so that calls with the same setting share kept-alive
+# connections. Bounded: code that makes a new SSLContext per call must not pile up openers. A kept
+# opener holds its context, so the context's id cannot be reused while the entry exists.
+_TLS_OPENERS_KEPT = 8
+_tls_openers: OrderedDict[Hashable, OpenerDirector] = OrderedDict()
 
 
 def _tls_opener(context: ssl.SSLContext | None, cafile: str | None, capath: str | None) -> OpenerDirector:
+    if context is not None and (cafile is not None or capath is not None):
+        raise ValueError("give either an SSLContext or cafile/capath, not both")
+    key: Hashable = ("context", id(context)) if context is not None else ("files", cafile, capath)
+    evicted = []
     with _opener_lock:
-        if context is not None:
-            if cafile is not None or capath is not None:
-                raise ValueError("give either an SSLContext or cafile/capath, not both")
-            opener = _tls_openers_by_context.get(context)
-            if opener is None:
-                opener = _tls_openers_by_context[context] = build_opener(context=context)
+        opener = _tls_openers.get(key)
+        if opener is not None:
+            _tls_openers.move_to_end(key)
             return opener
-        opener = _tls_openers_by_files.get((cafile, capath))
-        if opener is None:
+        if context is None:
             from .tls import client_context
 
-            files_context = client_context(cafile=cafile, capath=capath)
-            opener = _tls_openers_by_files[cafile, capath] = build_opener(context=files_context)
-        return opener
+            context = client_context(cafile=cafile, capath=capath)
+        opener = _tls_openers[key] = build_opener(context=context)
+        while len(_tls_openers) > _TLS_OPENERS_KEPT:
+            evicted.append(_tls_openers.popitem(last=False)[1])
+    for old in evicted:
+        old.close()
+    return opener
 
 
 def forget_openers() -> None:
     """Uninstall the installed opener and close the ones ``urlopen`` kept for TLS settings."""
     with _opener_lock:
-        openers = [*_tls_openers_by_context.values(), *_tls_openers_by_files.values()]
-        _tls_openers_by_context.clear()
-        _tls_openers_by_files.clear()
+        openers = list(_tls_openers.values())
+        _tls_openers.clear()
     install_opener(None)
     for opener in openers:
         opener.close()
