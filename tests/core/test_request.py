@@ -19,6 +19,22 @@ def test_scheme_is_lowercased() -> None:
     assert Request("HTTP://example.com/").type == "http"
 
 
+@pytest.mark.parametrize(
+    ("url", "selector"),
+    [("http://h?q=1", "/?q=1"), ("http://h", ""), ("http://h#f", ""), ("http://h/p?q", "/p?q")],
+)
+def test_selector_of_a_url_without_path_starts_with_a_slash(url: str, selector: str) -> None:
+    assert Request(url).selector == selector
+
+
+def test_fragment_is_not_sent_to_a_proxy() -> None:
+    req = Request("http://origin.example/page?x=1#secret")
+    req.set_proxy("proxy.example:3128", "http")
+    assert req.selector == "http://origin.example/page?x=1"
+    assert req.has_proxy()
+    assert req.full_url == "http://origin.example/page?x=1#secret"
+
+
 def test_url_without_authority_has_empty_host() -> None:
     req = Request("data:text/plain,hi")
     assert (req.type, req.host, req.selector) == ("data", "", "text/plain,hi")

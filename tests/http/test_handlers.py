@@ -354,3 +354,22 @@ def test_https_subclass_with_own_class_uses_one_connection_per_request(
         with opener.open(https_server.url("/own"), timeout=TIMEOUT) as response:
             assert response.read() == b"GET /own"
     assert https_server.connections == 2
+
+
+def test_query_without_path_is_sent_with_a_slash(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer
+) -> None:
+    url = f"http://127.0.0.1:{http_server.port}?q=1"
+    with opener.open(url, timeout=5) as response:
+        assert response.read() == b"GET /?q=1"
+    assert http_server.seen[-1].path == "/?q=1"
+
+
+def test_header_set_directly_in_the_dict_is_still_checked(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer
+) -> None:
+    req = urlplug.Request(http_server.url("/"))
+    req.headers["X-folded"] = "a\r\n\tb"
+    with pytest.raises(ValueError, match="X-folded"):
+        opener.open(req, timeout=5)
+    assert http_server.seen == []

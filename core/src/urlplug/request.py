@@ -92,8 +92,10 @@ class Request:
             self.host = ""
             self.selector = rest
         else:
-            host, self.selector = authority.groups()
+            host, selector = authority.groups()
             self.host = unquote(host) if "%" in host else host
+            # "http://host?q" asks for "/?q": a request line needs a path.
+            self.selector = selector if selector[:1] in ("/", "") else "/" + selector
 
     # --- the body ----------------------------------------------------------------------------
 
@@ -161,12 +163,12 @@ class Request:
             self._tunnel_host = self.host
         else:
             self.type = type
-            self.selector = self.full_url
+            self.selector = self._full_url  # the fragment stays with the client, proxy or not
         self.host = host
 
     def has_proxy(self) -> bool:
         """Whether the request goes through a proxy that is sent the full URL."""
-        return self.selector == self.full_url
+        return self.selector == self._full_url
 
     # --- RFC 2965 ----------------------------------------------------------------------------
 

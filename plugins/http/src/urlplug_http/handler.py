@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from urlplug import BaseHandler, URLError
+from urlplug.validate import check_header
 
 from .pool import ConnectionPool, Lease
 
@@ -381,11 +382,14 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
 
     Unredirected headers win over regular ones (as in urllib2); names are title-cased.
     ``Proxy-Authorization`` stays among the headers only for a request sent to a proxy as an
-    absolute URL: an origin server never sees it.
+    absolute URL: an origin server never sees it. Every header is checked again here, since code
+    may have written to ``req.headers`` directly instead of calling ``add_header``.
     """
     headers = dict(req.unredirected_hdrs)
     for name, value in req.headers.items():
         headers.setdefault(name, value)
+    for name, value in headers.items():
+        check_header(name, value)
     titled = {name.title(): value for name, value in headers.items()}
     proxy_authorization = None if req.has_proxy() else titled.pop("Proxy-Authorization", None)
     return titled, proxy_authorization
