@@ -554,16 +554,50 @@ def test_native_hook_with_unknown_argument_fails_loudly() -> None:
         OpenerDirector().add_handler(BadArgs())
 
 
-def test_hook_calls_can_be_traced_with_pluggy() -> None:
+def test_hook_calls_can_be_monitored_also_after_the_chain_changes() -> None:
     log = Recorder()
     opener = OpenerDirector()
     opener.add_handler(classic(log, "Mem", mem_open=_resp))
     traced: list[str] = []
-    opener.plugin_manager.add_hookcall_monitoring(
+    opener.add_hookcall_monitoring(
         lambda name, impls, kwargs: traced.append(name), lambda outcome, name, impls, kwargs: None
     )
     opener.open("mem://h/")
-    assert traced == ["urlplug_open"]
+    opener.add_handler(classic(log, "Tag", mem_request=lambda req: req))
+    opener.open("mem://h/")
+    assert traced == ["urlplug_open", "urlplug_request", "urlplug_open"]
+
+
+def test_adding_handlers_while_other_threads_open_never_breaks_their_requests() -> None:
+    class Mem(BaseHandler):
+        def mem_open(self, req: Request) -> Response:
+            return _resp(req)
+
+    opener = OpenerDirector()
+    opener.add_handler(Mem())
+    opener.add_handler(UnknownHandler())
+    failures: list[str] = []
+    done = threading.Event()
+
+    def worker() -> None:
+        while not done.is_set():
+            try:
+                response = opener.open("mem://h/")
+            except Exception as exc:
+                failures.append(repr(exc))
+            else:
+                if response is None:
+                    failures.append("None")
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for n in range(200):
+        opener.add_handler(type(f"Extra{n}", (BaseHandler,), {"other_open": lambda self, req: None})())
+    done.set()
+    for thread in threads:
+        thread.join()
+    assert failures == []
 
 
 # --- sharing -------------------------------------------------------------------------------------

@@ -74,9 +74,10 @@ def validate_plugin(plugin: object) -> None:
 class OpenerDirector:
     """Opens URLs through a chain of handlers: classic urllib2 handlers and native pluggy plugins.
 
-    ``addheaders`` are added to every HTTP request that does not set them itself. The hooks run by
-    ``plugin_manager`` (a ``pluggy.PluginManager``); use its tracing and monitoring to watch them.
-    An opener is safe to share between threads.
+    ``addheaders`` are added to every HTTP request that does not set them itself. The hooks run on
+    ``plugin_manager`` (a ``pluggy.PluginManager``, replaced whenever the chain changes); watch them
+    with :meth:`add_hookcall_monitoring`. An opener is safe to share between threads, also while
+    handlers are added.
     """
 
     def __init__(self) -> None:
@@ -91,6 +92,7 @@ class OpenerDirector:
         self._stale = False
         self._scheme_calls: dict[str, _SchemeCalls] = {}
         self._error_calls: dict[tuple[str, Any], pluggy.HookCaller | None] = {}
+        self._monitors: list[tuple[Any, Any]] = []
 
     # --- building the chain ------------------------------------------------------------------
 
@@ -129,15 +131,30 @@ class OpenerDirector:
         self._error_calls = {}
 
     def _sync(self) -> None:
-        """Re-register every plugin so that pluggy calls them in ``handler_order``."""
-        manager = self.plugin_manager
-        for plugin in manager.get_plugins():
-            manager.unregister(plugin)
+        """Register every plugin on a new manager, in ``handler_order``, and switch to it.
+
+        A new manager rather than re-registering on the live one: threads opening URLs meanwhile
+        go on with the old one, which stays complete.
+        """
+        manager = _new_plugin_manager()
         # pluggy calls the most recently registered implementation first.
         for handler in reversed(self.handlers):
             for plugin in self._plugins[id(handler)]:
                 manager.register(plugin)
+        for before, after in self._monitors:
+            manager.add_hookcall_monitoring(before, after)
+        self.plugin_manager = manager
         self._stale = False
+
+    def add_hookcall_monitoring(self, before: Any, after: Any) -> None:
+        """Call ``before``/``after`` around every hook call, as ``pluggy.PluginManager`` does.
+
+        ``before(hook_name, hook_impls, kwargs)`` and ``after(outcome, hook_name, hook_impls,
+        kwargs)``; the monitoring stays when handlers are added later.
+        """
+        with self._lock:
+            self._monitors.append((before, after))
+            self.plugin_manager.add_hookcall_monitoring(before, after)
 
     def _caller(self, hook_name: str, key: Any) -> pluggy.HookCaller | None:
         caller: pluggy.HookCaller = getattr(self.plugin_manager.hook, hook_name)
@@ -236,8 +253,6 @@ class OpenerDirector:
         """Close every handler (releasing pooled connections) and empty the chain."""
         with self._lock:
             handlers, self.handlers = self.handlers, []
-            for plugin in self.plugin_manager.get_plugins():
-                self.plugin_manager.unregister(plugin)
             self._plugins.clear()
             self._position.clear()
             self._invalidate()
