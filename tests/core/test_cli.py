@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.servers.http import LoopbackHTTPServer, Reply
+from tests.servers.http import LoopbackHTTPServer, Reply, ScriptedServer, read_request
 from urlplug.cli import main
 
 
@@ -114,3 +116,31 @@ def test_console_script_demo_fetches_through_every_installed_plugin() -> None:
     assert "FAILED" not in out
     assert "urlplug-http HTTPRedirectHandler.http_error_301" in out
     assert "urlplug-file DataHandler.data_open" in out
+
+
+def _raw_server(scripted_server: Callable[..., ScriptedServer], raw: bytes) -> ScriptedServer:
+    def script(sock: socket.socket, number: int) -> None:
+        read_request(sock)
+        sock.sendall(raw)
+
+    return scripted_server(script)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this", "IncompleteRead"),
+        (b"garbage\r\n\r\n", "garbage"),
+    ],
+)
+def test_protocol_errors_are_one_readable_line(
+    scripted_server: Callable[..., ScriptedServer],
+    raw: bytes,
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = _raw_server(scripted_server, raw)
+    assert main([server.url("/"), "--timeout", "5"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert message in err[0]

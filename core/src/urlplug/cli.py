@@ -55,6 +55,8 @@ def _show_head(response: Any, out: BinaryIO) -> None:
 
 
 def _fetch(argv: Sequence[str]) -> int:
+    import http.client
+
     args = _fetch_parser().parse_args(argv)
     stdout = sys.stdout.buffer
     try:
@@ -77,8 +79,9 @@ def _fetch(argv: Sequence[str]) -> int:
     except URLError as err:
         print(f"urlplug: {args.url}: {err.reason}", file=sys.stderr)
         return 1
-    except (OSError, ValueError, TypeError) as err:
-        print(f"urlplug: {args.url}: {err}", file=sys.stderr)
+    except (OSError, ValueError, TypeError, http.client.HTTPException) as err:
+        # http.client's errors: a cut body, a malformed status line, too many headers.
+        print(f"urlplug: {args.url}: {str(err) or type(err).__name__}", file=sys.stderr)
         return 1
     return 0
 
