@@ -201,3 +201,25 @@ def test_concurrent_requests_each_get_a_connection(opener: Any, ftp_server: PyFT
     assert failures == []
     # 80 files from 3 directories: at most one login per thread and directory, not one per file.
     assert len(ftp_server.logins) <= 4 * 3
+
+
+def test_forked_child_does_not_share_the_parents_connections(
+    opener: Any, cache: CacheFTPHandler, ftp_server: PyFTPServer
+) -> None:
+    import os
+
+    url = ftp_server.url("/readme.txt")
+    assert fetch(opener, url) == TREE["public/readme.txt"]
+    assert len(cache._idle) == 1
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports how many idle connections it kept, and leaves at once
+        os.write(write_end, str(len(cache._idle)).encode())
+        os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as report:
+        assert report.read() == b"0"
+    assert len(cache._idle) == 1
+    assert fetch(opener, url) == TREE["public/readme.txt"]
+    assert ftp_server.connections == 1

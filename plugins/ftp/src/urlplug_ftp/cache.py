@@ -7,6 +7,8 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from urlplug.forking import forget_in_forked_children
+
 from .handler import FTPHandler
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ class CacheFTPHandler(FTPHandler):
         self._idle: list[_Idle] = []  # oldest first
         self._lock = threading.Lock()
         self._closed = False
+        forget_in_forked_children(self)
 
     def setTimeout(self, t: float) -> None:
         """Close connections that stay idle for more than ``t`` seconds (default 60)."""
@@ -89,6 +92,13 @@ class CacheFTPHandler(FTPHandler):
         self._closed = True
         self.clear_cache()
         super().close()
+
+    def forget_after_fork(self) -> None:
+        """In a forked child: drop the copies of the parent's connections, sending them nothing."""
+        self._lock = threading.Lock()
+        idle, self._idle = self._idle, []
+        for entry in idle:
+            entry.connection.close()  # closes the sockets only: no QUIT goes out
 
     def _keep(self, key: _Key, connection: FTPConnection) -> None:
         """Take back a connection whose transfer has ended."""

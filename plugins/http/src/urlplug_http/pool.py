@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import select
 import threading
 import time
@@ -10,7 +9,8 @@ import weakref
 from collections.abc import Hashable
 from typing import Any
 
-_pools: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
+from urlplug.forking import forget_in_forked_children
+
 _leased: set[Lease] = set()
 
 
@@ -38,7 +38,7 @@ class ConnectionPool:
         self._generation = 0
         self._lock = threading.Lock()
         weakref.finalize(self, _close_all, self._idle)
-        _pools.add(self)
+        forget_in_forked_children(self)
 
     def __len__(self) -> int:
         """The number of idle connections."""
@@ -100,8 +100,8 @@ class ConnectionPool:
             self._idle.clear()
         _close_all(idle)
 
-    def _forget_after_fork(self) -> None:
-        # The parent keeps using these sockets: the child only drops its copies of them.
+    def forget_after_fork(self) -> None:
+        """In a forked child: drop the copies of the parent's sockets (the parent keeps using them)."""
         self._lock = threading.Lock()
         self.close()
 
@@ -165,12 +165,3 @@ def _close_all(idle: dict[Hashable, list[tuple[float, Any]]]) -> None:
     for connections in idle.values():
         for _, conn in connections:
             conn.close()
-
-
-def _after_fork_in_child() -> None:
-    for pool in list(_pools):
-        pool._forget_after_fork()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
