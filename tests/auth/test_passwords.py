@@ -252,3 +252,31 @@ def test_urllib_password_manager_cases(mgr: HTTPPasswordMgr) -> None:
     assert find("c", "http://example.com/baz") == (None, None)
     assert find("c", "http://example.com/baz/") == ("baz", "ninini")
     assert find("c", "http://example.com/baz/bar") == ("baz", "ninini")
+
+
+@pytest.mark.parametrize(
+    ("uri", "default_port", "reduced"),
+    [
+        ("http://example.com/a/b", True, ("example.com:80", "/a/b")),
+        ("https://example.com", True, ("example.com:443", "/")),
+        ("http://example.com:8080/x", False, ("example.com:8080", "/x")),
+        ("http://example.com/x", False, ("example.com", "/x")),
+        ("example.com:81", True, ("example.com:81", "/")),
+    ],
+)
+def test_reduce_uri_as_urllib2(uri: str, default_port: bool, reduced: tuple[str, str]) -> None:
+    assert HTTPPasswordMgr().reduce_uri(uri, default_port) == reduced
+
+
+@pytest.mark.parametrize(
+    ("base", "test", "inside"),
+    [
+        (("h:80", "/a"), ("h:80", "/a/b"), True),
+        (("h:80", "/a"), ("h:80", "/a"), True),
+        (("h:80", "/a"), ("h:80", "/ab"), False),
+        (("h:80", "/a"), ("h:81", "/a/b"), False),
+        (("h:80", "/"), ("h:80", "/anything"), True),
+    ],
+)
+def test_is_suburi_on_segment_boundaries(base: tuple[str, str], test: tuple[str, str], inside: bool) -> None:
+    assert HTTPPasswordMgr().is_suburi(base, test) is inside

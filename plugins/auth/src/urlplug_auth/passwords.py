@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from .scopes import Scope, scope_of
 
@@ -67,6 +68,24 @@ class HTTPPasswordMgr:
             if found is not None:
                 return found
         return None, None
+
+    def reduce_uri(self, uri: str, default_port: bool = True) -> tuple[str, str]:
+        """urllib2's reduced form of a URI: ``(authority, path)``.
+
+        The authority gets the scheme's default port unless ``default_port`` is false; kept for
+        subclasses written for urllib2 (this manager matches on :mod:`urlplug_auth.scopes`).
+        """
+        scope = scope_of(uri)
+        host = f"[{scope.host}]" if ":" in scope.host else scope.host
+        port = scope.port if default_port else urlsplit(uri if "//" in uri else "//" + uri).port
+        return (host if port is None else f"{host}:{port}"), scope.path
+
+    def is_suburi(self, base: tuple[str, str], test: tuple[str, str]) -> bool:
+        """Whether reduced URI ``test`` lies at or below ``base`` (same authority, path on a segment)."""
+        if base[0] != test[0]:
+            return False
+        prefix = base[1] if base[1].endswith("/") else base[1] + "/"
+        return test[1] == base[1] or test[1].startswith(prefix)
 
 
 class HTTPPasswordMgrWithDefaultRealm(HTTPPasswordMgr):
