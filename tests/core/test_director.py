@@ -624,3 +624,17 @@ def test_one_opener_serves_many_threads() -> None:
     for thread in threads:
         thread.join()
     assert mismatches == []
+
+
+def test_urllib2_tables_describe_the_chain() -> None:
+    log = Recorder()
+    early = classic(log, "Early", 100, http_open=None, http_request=lambda r: r, default_open=None)
+    late = classic(log, "Late", 900, http_open=None, http_response=lambda q, r: r, http_error_302=None)
+    errors = classic(log, "Errors", 500, http_error_default=None, ftp_error=None, unknown_open=None)
+    opener = OpenerDirector()
+    for handler in (late, errors, early):
+        opener.add_handler(handler)
+    assert opener.handle_open == {"http": [early, late], "default": [early], "unknown": [errors]}
+    assert opener.process_request == {"http": [early]}
+    assert opener.process_response == {"http": [late]}
+    assert opener.handle_error == {"http": {302: [late], "default": [errors]}, "ftp": {"error": [errors]}}

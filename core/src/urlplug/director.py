@@ -184,6 +184,45 @@ class OpenerDirector:
             self._error_calls[hook_name, key] = caller
             return caller
 
+    # --- urllib2's tables ----------------------------------------------------------------------
+
+    def _table(self, hook_name: str, suffix: str) -> dict[str, list[Any]]:
+        table: dict[str, list[Any]] = {}
+        for handler in self.handlers:
+            for plugin in self._plugins.get(id(handler), ()):
+                if isinstance(plugin, Adapter) and plugin.hook_name == hook_name:
+                    table.setdefault(plugin.name.removesuffix(suffix), []).append(handler)
+        return table
+
+    @property
+    def handle_open(self) -> dict[str, list[Any]]:
+        """urllib2's table of open methods: ``'http'`` (or ``'default'``, ``'unknown'``) -> handlers."""
+        return self._table("urlplug_open", "_open")
+
+    @property
+    def process_request(self) -> dict[str, list[Any]]:
+        """urllib2's table of request processors: scheme -> handlers, in the order they run."""
+        return self._table("urlplug_request", "_request")
+
+    @property
+    def process_response(self) -> dict[str, list[Any]]:
+        """urllib2's table of response processors: scheme -> handlers, in the order they run."""
+        return self._table("urlplug_response", "_response")
+
+    @property
+    def handle_error(self) -> dict[str, dict[Any, list[Any]]]:
+        """urllib2's table of error handlers: ``'http'`` -> code (or ``'default'``) -> handlers; other
+        protocols -> ``'error'`` -> handlers."""
+        table: dict[str, dict[Any, list[Any]]] = {}
+        for handler in self.handlers:
+            for plugin in self._plugins.get(id(handler), ()):
+                if isinstance(plugin, Adapter) and plugin.hook_name == "urlplug_http_error":
+                    kind = "default" if plugin.key is None else plugin.key
+                    table.setdefault("http", {}).setdefault(kind, []).append(handler)
+                elif isinstance(plugin, Adapter) and plugin.hook_name == "urlplug_error":
+                    table.setdefault(plugin.key, {}).setdefault("error", []).append(handler)
+        return table
+
     # --- opening -----------------------------------------------------------------------------
 
     def open(
