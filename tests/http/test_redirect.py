@@ -352,3 +352,18 @@ def test_https_redirect_to_http_drops_credentials(
     tls_opener.open(urlplug.Request(https_server.url("/down"), headers=SECRETS), timeout=TIMEOUT).close()
     assert http_server.seen[-1].path == "/plain"
     assert not set(SECRETS) & set(http_server.seen[-1].headers)
+
+
+@pytest.mark.parametrize("prefix", ["\xa0", "\xef\xbb\xbf"])  # a no-break space; a UTF-8 byte-order mark
+def test_file_location_behind_non_ascii_blanks_never_opens_a_file(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, prefix: str
+) -> None:
+    http_server.routes["/odd"] = redirect(prefix + "file:///etc/passwd")
+    try:
+        with opener.open(http_server.url("/odd"), timeout=TIMEOUT) as response:
+            # Not a scheme once a blank precedes it: a relative path on the same server.
+            assert response.geturl().startswith(http_server.url("/"))
+            assert b"root:" not in response.read()
+    except urlplug.HTTPError as refused:  # or the blank was stripped and file: refused
+        with refused:
+            assert "not allowed" in refused.msg
