@@ -136,7 +136,9 @@ def test_quoted_realm_does_not_warn(http_server: LoopbackHTTPServer) -> None:
     opener = basic_opener(http_server.url("/"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        opener.open(http_server.url("/private"), timeout=TIMEOUT).read()
+        with opener.open(http_server.url("/private"), timeout=TIMEOUT) as response:
+            assert response.status == 200
+            assert response.read() == b"basic secret"
 
 
 def test_charset_utf8_sends_utf8_credentials(http_server: LoopbackHTTPServer) -> None:
