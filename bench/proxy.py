@@ -1,12 +1,15 @@
-"""Sequential 1 KiB GETs through a loopback forward proxy (tinyproxy): urlplug vs urllib.request.
+"""Sequential 1 KiB GETs through a loopback forward proxy: urlplug vs urllib.request.
 
-Two cases, one opener per library reused for every request:
+Three cases, one opener per library reused for every request:
 
-1. ``https://`` URLs, through a ``CONNECT`` tunnel. urllib.request opens a new tunnel (TCP, CONNECT,
-   TLS handshake) per request; urlplug keeps the tunnel in its pool.
-2. ``http://`` URLs, sent to the proxy as absolute URLs. tinyproxy closes the client connection after
-   every response, so neither library can keep it alive: this case measures the per-request cost
+1. ``https://`` URLs through tinyproxy, in a ``CONNECT`` tunnel. urllib.request opens a new tunnel
+   (TCP, CONNECT, TLS handshake) per request; urlplug keeps the tunnel in its pool.
+2. ``http://`` URLs through tinyproxy, sent as absolute URLs. tinyproxy closes the client connection
+   after every response, so neither library can keep it alive: this measures the per-request cost
    over a fresh proxy connection each time, and cannot show a pooling gain.
+3. ``http://`` URLs through nginx acting as a proxy that keeps client connections alive (it accepts
+   absolute URLs and forwards them to the origin, an nginx too): urllib.request still connects per
+   request (urllib2 sends ``Connection: close``), urlplug reuses its connection to the proxy.
 
 The origin answers like production servers do (``TCP_NODELAY``, status, headers and body in one
 write), so that no Nagle/delayed-ACK stall hides the difference. Needs tinyproxy
@@ -34,6 +37,7 @@ import trustme
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import urlplug
+from tests.servers import daemons
 from tests.servers.proxy import start_tinyproxy
 
 REQUESTS = 300
@@ -85,6 +89,64 @@ def _best(measure: Callable[[], float]) -> float:
     return max(measure() for _ in range(ROUNDS))
 
 
+NGINX_PROXY_CONF = """\
+worker_processes 1;
+master_process off;
+daemon off;
+pid {root}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    tcp_nodelay on;
+    keepalive_timeout 75s;
+    keepalive_requests 1000000;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    default_type application/octet-stream;
+    upstream origin {{ server 127.0.0.1:{origin_port}; keepalive 8; }}
+    server {{ listen 127.0.0.1:{origin_port}; root {root}/www; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }}
+    }}
+}}
+"""
+
+
+def _nginx_proxy(folder: Path) -> tuple[daemons.Daemon, str]:
+    """nginx as a keep-alive proxy in front of an nginx origin; returns it and an origin URL."""
+    (folder / "www").mkdir()
+    (folder / "www" / "kib").write_bytes(BODY)
+    (folder / "tmp").mkdir()
+    origin_port = daemons.free_port()
+
+    def configure(port: int) -> list[str]:
+        conf = NGINX_PROXY_CONF.format(root=folder, port=port, origin_port=origin_port)
+        (folder / "nginx.conf").write_text(conf)
+        return ["-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")]
+
+    proxy = daemons.start(daemons.Daemon, "nginx", folder, configure, logs=["error.log"])
+    return proxy, f"http://127.0.0.1:{origin_port}/kib"
+
+
+def _compare(label: str, proxy_url: str, url: str, client_tls: ssl.SSLContext) -> None:
+    proxies = {"http": proxy_url, "https": proxy_url}
+    stdlib = urllib.request.build_opener(
+        urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=client_tls)
+    )
+    plug = urlplug.build_opener(urlplug.ProxyHandler(proxies), context=client_tls)
+    stdlib_rate = _best(lambda: _rate(stdlib, url))
+    plug_rate = _best(lambda: _rate(plug, url))
+    plug.close()
+    print(
+        f"{label:24} urllib.request {stdlib_rate:7.0f} req/s   "
+        f"urlplug {plug_rate:7.0f} req/s   ratio {plug_rate / stdlib_rate:.2f}x (target >= 2x)"
+    )
+
+
 def main() -> None:
     ca = trustme.CA()
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -96,24 +158,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         proxy = start_tinyproxy(Path(folder), connect_ports=[origins["https"].server_address[1]])
         try:
-            proxies = {"http": proxy.url(), "https": proxy.url()}
-            stdlib = urllib.request.build_opener(
-                urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=client_tls)
-            )
-            plug = urlplug.build_opener(urlplug.ProxyHandler(proxies), context=client_tls)
             for scheme, origin in origins.items():
-                stdlib_rate = _best(lambda origin=origin: _rate(stdlib, origin.url()))
-                plug_rate = _best(lambda origin=origin: _rate(plug, origin.url()))
-                print(
-                    f"{scheme:5} via tinyproxy  urllib.request {stdlib_rate:7.0f} req/s   "
-                    f"urlplug {plug_rate:7.0f} req/s   ratio {plug_rate / stdlib_rate:.2f}x (target >= 2x)"
-                )
-            plug.close()
+                _compare(f"{scheme} via tinyproxy", proxy.url(), origin.url(), client_tls)
         finally:
             proxy.stop()
             for origin in origins.values():
                 origin.shutdown()
                 origin.server_close()
+    with tempfile.TemporaryDirectory() as folder:
+        nginx, url = _nginx_proxy(Path(folder))
+        try:
+            _compare("http via nginx (kept)", f"http://127.0.0.1:{nginx.port}", url, client_tls)
+        finally:
+            nginx.stop()
 
 
 if __name__ == "__main__":
