@@ -149,28 +149,18 @@ def test_credentials_in_the_proxy_url_authenticate_connect(
     assert f"CONNECT 127.0.0.1:{https_server.port} " in tinyproxy_auth.log()
 
 
-def test_missing_credentials_give_407_for_http(
-    tinyproxy_auth: Tinyproxy, http_server: LoopbackHTTPServer, client_tls: ssl.SSLContext
+@pytest.mark.parametrize("origin", ["http_server", "https_server"])  # a plain request, then a CONNECT
+def test_missing_credentials_give_407(
+    origin: str, tinyproxy_auth: Tinyproxy, client_tls: ssl.SSLContext, request: pytest.FixtureRequest
 ) -> None:
+    server: LoopbackHTTPServer = request.getfixturevalue(origin)
     opener = opener_through(tinyproxy_auth.url(), client_tls)
     with pytest.raises(HTTPError) as raised:
-        opener.open(http_server.url("/"), timeout=TIMEOUT)
+        opener.open(server.url("/"), timeout=TIMEOUT)
     assert raised.value.code == 407
     assert raised.value.headers["Proxy-Authenticate"].startswith("Basic")
     raised.value.close()
-    assert http_server.seen == []
-
-
-def test_missing_credentials_give_407_for_connect(
-    tinyproxy_auth: Tinyproxy, https_server: LoopbackHTTPServer, client_tls: ssl.SSLContext
-) -> None:
-    opener = opener_through(tinyproxy_auth.url(), client_tls)
-    with pytest.raises(HTTPError) as raised:
-        opener.open(https_server.url("/"), timeout=TIMEOUT)
-    assert raised.value.code == 407
-    assert raised.value.headers["Proxy-Authenticate"].startswith("Basic")
-    raised.value.close()
-    assert https_server.seen == []
+    assert server.seen == []
 
 
 # --- Proxy-Authorization never reaches an origin server ---------------------------------------------

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import re
 import secrets
-import socket
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,7 +24,7 @@ from urllib.request import parse_http_list, parse_keqv_list
 import pytest
 
 from . import daemons
-from .http import ForwardProxy, ProxySeen, Reply, Route, Seen, _relay, read_request
+from .http import ForwardProxy, Reply, Route, Seen
 
 USER, PASSWORD = "alice", "s3cret:pass word"
 LIGHTTPD_REALM = "lighttpd realm"
@@ -357,34 +356,18 @@ class DigestForwardProxy(ForwardProxy):
         super().__init__()
         self.authority = authority
 
-    def _serve(self, sock: socket.socket, number: int) -> None:
-        while data := read_request(sock):
-            head = data.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
-            method, target, _ = head[0].split(" ", 2)
-            headers = dict(line.split(": ", 1) for line in head[1:])
-            self.seen.append(ProxySeen(method, target, headers))
-            value = headers.get("Proxy-Authorization")
-            verdict = (
-                "missing"
-                if value is None
-                else self.authority.check(Seen(method, target, headers, b"", number), value)
-            )
-            if verdict != "ok":
-                reply = self.authority.challenge(verdict == "stale")
-                assert isinstance(reply.body, bytes)
-                lines = [f"HTTP/1.1 {reply.status} Proxy Authentication Required"]
-                lines += [f"{name}: {value}" for name, value in reply.headers]
-                lines.append(f"Content-Length: {len(reply.body)}")
-                sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + reply.body)
-                continue
-            if method == "CONNECT":
-                host, _, port = target.rpartition(":")
-                upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
-                sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                _relay(sock, upstream)
-                return
-            body = f"proxied {method} {target}".encode()
-            sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    def refuse(self, method: str, target: str, headers: dict[str, str], number: int) -> bytes | None:
+        value = headers.get("Proxy-Authorization")
+        seen = Seen(method, target, headers, b"", number)
+        verdict = "missing" if value is None else self.authority.check(seen, value)
+        if verdict == "ok":
+            return None
+        reply = self.authority.challenge(verdict == "stale")
+        assert isinstance(reply.body, bytes)
+        lines = [f"HTTP/1.1 {reply.status} Proxy Authentication Required"]
+        lines += [f"{name}: {value}" for name, value in reply.headers]
+        lines.append(f"Content-Length: {len(reply.body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + reply.body
 
 
 def proxy_authority(**options: Any) -> DigestAuthority:

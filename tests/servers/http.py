@@ -324,21 +324,14 @@ class ForwardProxy(ScriptedServer):
         self.seen: list[ProxySeen] = []
 
     def _serve(self, sock: socket.socket, number: int) -> None:
-        while True:
-            data = read_request(sock)
-            if not data:
-                return
+        while data := read_request(sock):
             head = data.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
             method, target, _ = head[0].split(" ", 2)
             headers = dict(line.split(": ", 1) for line in head[1:])
             self.seen.append(ProxySeen(method, target, headers))
-            if self.credentials is not None and headers.get("Proxy-Authorization") != self.credentials:
-                body = b"proxy authentication required"
-                sock.sendall(
-                    b"HTTP/1.1 407 Proxy Authentication Required\r\n"
-                    b'Proxy-Authenticate: Basic realm="proxy"\r\n'
-                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-                )
+            refusal = self.refuse(method, target, headers, number)
+            if refusal is not None:
+                sock.sendall(refusal)
                 continue
             if method == "CONNECT":
                 host, _, port = target.rpartition(":")
@@ -348,6 +341,17 @@ class ForwardProxy(ScriptedServer):
                 return
             body = f"proxied {method} {target}".encode()
             sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    def refuse(self, method: str, target: str, headers: dict[str, str], number: int) -> bytes | None:
+        """The ``407`` to answer a request without the right credentials with, or ``None``."""
+        if self.credentials is None or headers.get("Proxy-Authorization") == self.credentials:
+            return None
+        body = b"proxy authentication required"
+        return (
+            b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+            b'Proxy-Authenticate: Basic realm="proxy"\r\n'
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
 
 
 def _relay(client: socket.socket, upstream: socket.socket) -> None:
