@@ -26,13 +26,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import os
-import shutil
-import socket
 import ssl
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -46,6 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import nginx
 import requests
 import trustme
 import urllib3
@@ -57,25 +53,7 @@ BIG = 64 * MIB
 BLOCK = MIB
 THREADS = 8
 
-NGINX_CONF = """\
-worker_processes 1;
-master_process off;
-daemon off;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nodelay on;
-    keepalive_timeout 75s;
-    keepalive_requests 1000000;
-    client_body_temp_path {root}/tmp;
-    proxy_temp_path {root}/tmp;
-    fastcgi_temp_path {root}/tmp;
-    uwsgi_temp_path {root}/tmp;
-    scgi_temp_path {root}/tmp;
-    default_type application/octet-stream;
+SERVER = """\
     server {{
         listen 127.0.0.1:{http_port};
         listen 127.0.0.1:{https_port} ssl;
@@ -84,7 +62,6 @@ http {{
         root {root}/www;
         location = /redirect {{ return 302 /1k; }}
     }}
-}}
 """
 
 
@@ -108,25 +85,11 @@ class Nginx:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _nginx_binary() -> str:
-    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
-    if found is None:
-        sys.exit("nginx is not installed: run `apt-get update && apt-get install -y nginx`")
-    return found
-
-
 @contextlib.contextmanager
 def running_nginx() -> Iterator[Nginx]:
     """Start nginx on two free loopback ports with its own config; stop it afterwards."""
     with tempfile.TemporaryDirectory(prefix="urlplug-bench-nginx-") as folder:
         root = Path(folder)
-        (root / "tmp").mkdir()
         www = root / "www"
         www.mkdir()
         (www / "1k").write_bytes(b"x" * KIB)
@@ -142,44 +105,14 @@ def running_nginx() -> Iterator[Nginx]:
         ca.cert_pem.write_to_path(ca_file)
         context = ssl.create_default_context(cafile=ca_file)
 
-        http_port, https_port = _free_port(), _free_port()
-        conf = root / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(root=root, http_port=http_port, https_port=https_port))
-        process = subprocess.Popen(
-            [_nginx_binary(), "-p", str(root), "-c", str(conf)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+        https_port = nginx.free_port()
+        server = nginx.start(
+            root, lambda http_port: SERVER.format(root=root, http_port=http_port, https_port=https_port)
         )
         try:
-            _wait_for(process, (http_port, https_port), root)
-            yield Nginx(http_port, https_port, ca_file, context)
+            yield Nginx(server.port, https_port, ca_file, context)
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-
-
-def _wait_for(process: subprocess.Popen[bytes], ports: tuple[int, ...], root: Path) -> None:
-    deadline = time.monotonic() + 10
-    for port in ports:
-        while True:
-            if process.poll() is not None:
-                log = (
-                    (root / "error.log").read_text(errors="replace") if (root / "error.log").exists() else ""
-                )
-                stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                sys.exit(f"nginx did not start:\n{stderr}{log}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    sys.exit("nginx did not start listening within 10 s")
-                time.sleep(0.02)
+            server.stop()
 
 
 # --- clients ------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ import trustme
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import nginx
+
 import urlplug
 from tests.servers import daemons
 from tests.servers.proxy import start_tinyproxy
@@ -89,30 +91,13 @@ def _best(measure: Callable[[], float]) -> float:
     return max(measure() for _ in range(ROUNDS))
 
 
-NGINX_PROXY_CONF = """\
-worker_processes 1;
-master_process off;
-daemon off;
-pid {root}/nginx.pid;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    tcp_nodelay on;
-    keepalive_timeout 75s;
-    keepalive_requests 1000000;
-    client_body_temp_path {root}/tmp;
-    proxy_temp_path {root}/tmp;
-    fastcgi_temp_path {root}/tmp;
-    uwsgi_temp_path {root}/tmp;
-    scgi_temp_path {root}/tmp;
-    default_type application/octet-stream;
+PROXY_SERVERS = """\
     upstream origin {{ server 127.0.0.1:{origin_port}; keepalive 8; }}
     server {{ listen 127.0.0.1:{origin_port}; root {root}/www; }}
     server {{
         listen 127.0.0.1:{port};
         location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }}
     }}
-}}
 """
 
 
@@ -120,15 +105,10 @@ def _nginx_proxy(folder: Path) -> tuple[daemons.Daemon, str]:
     """nginx as a keep-alive proxy in front of an nginx origin; returns it and an origin URL."""
     (folder / "www").mkdir()
     (folder / "www" / "kib").write_bytes(BODY)
-    (folder / "tmp").mkdir()
     origin_port = daemons.free_port()
-
-    def configure(port: int) -> list[str]:
-        conf = NGINX_PROXY_CONF.format(root=folder, port=port, origin_port=origin_port)
-        (folder / "nginx.conf").write_text(conf)
-        return ["-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")]
-
-    proxy = daemons.start(daemons.Daemon, "nginx", folder, configure, logs=["error.log"])
+    proxy = nginx.start(
+        folder, lambda port: PROXY_SERVERS.format(root=folder, port=port, origin_port=origin_port)
+    )
     return proxy, f"http://127.0.0.1:{origin_port}/kib"
 
 
