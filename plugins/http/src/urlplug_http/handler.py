@@ -179,7 +179,7 @@ class AbstractHTTPHandler(BaseHandler):
         replayable = method in _IDEMPOTENT and (body is None or isinstance(body, _REPLAYABLE_BODIES))
         timeout = req.timeout
 
-        conn: Any = self.pool.get(key)
+        conn: Any = self.pool.get(key, check=not replayable)
         response = None
         if conn is not None:
             if conn.timeout != timeout:

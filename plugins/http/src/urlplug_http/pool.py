@@ -44,12 +44,12 @@ class ConnectionPool:
         """The number of idle connections."""
         return self._count
 
-    def get(self, key: Hashable) -> Any | None:
+    def get(self, key: Hashable, *, check: bool = False) -> Any | None:
         """An idle connection for ``key`` (the most recently used one), or ``None``.
 
-        A connection the server has closed (or that has unexpected data waiting) is closed and
-        skipped, at the cost of a ``poll`` call: cheaper than sending a request into a dead
-        connection and sending it again, and the only safe way for a request that cannot be retried.
+        With ``check``, a connection the server has closed (or that has unexpected data waiting)
+        is closed and skipped, at the cost of a ``poll`` call: use it before a request that cannot
+        be retried.
         """
         stale = []
         conn = None
@@ -64,7 +64,7 @@ class ConnectionPool:
                     stale.extend(c for _, c in idle)
                     self._count -= len(idle)
                     idle.clear()
-                elif _dropped(candidate):
+                elif check and _dropped(candidate):
                     stale.append(candidate)
                 else:
                     conn = candidate
