@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from urlplug.forking import forget_in_forked_children
 
 
@@ -15,6 +17,7 @@ class Holder:
         self.forgotten = True
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_registered_owners_forget_in_the_child_only() -> None:
     holder = Holder()
     forget_in_forked_children(holder)

@@ -215,6 +215,7 @@ def test_unreadable_file_gives_urlerror_with_permission_error(
     assert isinstance(error.reason, PermissionError)
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to switch to an unprivileged user")
 def test_unreadable_file_gives_permission_error_to_an_unprivileged_user(opener: OpenerDirector) -> None:
     with tempfile.TemporaryDirectory() as folder:

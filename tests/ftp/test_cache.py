@@ -203,6 +203,7 @@ def test_concurrent_requests_each_get_a_connection(opener: Any, ftp_server: PyFT
     assert len(ftp_server.logins) <= 4 * 3
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_forked_child_does_not_share_the_parents_connections(
     opener: Any, cache: CacheFTPHandler, ftp_server: PyFTPServer
 ) -> None:

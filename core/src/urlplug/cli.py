@@ -127,14 +127,17 @@ def _one_line_warning(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``urlplug`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    warnings.formatwarning = _one_line_warning
-    if argv[:1] == ["plugins"]:
-        return _plugins(argv[1:])
-    if argv[:1] == ["demo"]:
-        from .demo import run_demo
+    previous, warnings.formatwarning = warnings.formatwarning, _one_line_warning
+    try:
+        if argv[:1] == ["plugins"]:
+            return _plugins(argv[1:])
+        if argv[:1] == ["demo"]:
+            from .demo import run_demo
 
-        return run_demo(argv[1:])
-    return _fetch(argv)
+            return run_demo(argv[1:])
+        return _fetch(argv)
+    finally:
+        warnings.formatwarning = previous
 
 
 if __name__ == "__main__":
