@@ -6,6 +6,7 @@ handler, the password managers and the proxy bypass rules all ask the same quest
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -21,6 +22,8 @@ class Origin(NamedTuple):
     port: int | None
 
 
+# Pure, and asked about the same few URLs on every redirect.
+@functools.lru_cache(maxsize=256)
 def origin(url: str) -> Origin:
     """The origin of ``url``; ``ValueError`` if its port is not a number in range."""
     parts = urlsplit(url)

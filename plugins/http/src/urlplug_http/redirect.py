@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from typing import TYPE_CHECKING, Any
@@ -110,32 +111,39 @@ class HTTPRedirectHandler(BaseHandler):
 
     def _target(self, req: Request, fp: Any, code: int, msg: str, headers: Message, location: str) -> str:
         """The absolute URL a ``Location`` value points to, or ``HTTPError`` if it must not be followed."""
-        url = _REMOVED.sub("", location.strip(_EDGES))
-
-        def refuse(why: str) -> HTTPError:
-            return HTTPError(
-                url, code, f"{msg} - Redirection to url {url!r} is not allowed: {why}", headers, fp
+        url, refusal = _resolve(req.full_url, location)
+        if refusal is not None:
+            raise HTTPError(
+                url, code, f"{msg} - Redirection to url {url!r} is not allowed: {refusal}", headers, fp
             )
-
-        if _CONTROL.search(url):
-            raise refuse("it contains control characters")
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in _FOLLOWED_SCHEMES and parts.scheme:
-            raise refuse("only http, https and ftp targets are followed")
-        if not parts.path and parts.netloc:
-            parts = parts._replace(path="/")
-        url = urlunsplit(parts)
-        # Header values were decoded as ISO-8859-1: recover the bytes and percent-encode them.
-        try:
-            url = quote(url, encoding="iso-8859-1", safe=string.punctuation)
-        except UnicodeEncodeError:
-            url = quote(url, safe=string.punctuation)
-        url = urljoin(req.full_url, url)
-        if urlsplit(url).scheme.lower() not in _FOLLOWED_SCHEMES:
-            raise refuse("only http, https and ftp targets are followed")
-        if req.fragment and "#" not in url:  # RFC 9110 10.2.2: the fragment carries over
-            url = f"{url}#{req.fragment}"
         return url
+
+
+# A pure function of its two strings, and the same redirects come back again and again.
+@functools.lru_cache(maxsize=256)
+def _resolve(base: str, location: str) -> tuple[str, str | None]:
+    """``(absolute target, None)``, or ``(cleaned location, why it must not be followed)``."""
+    url = _REMOVED.sub("", location.strip(_EDGES))
+    if _CONTROL.search(url):
+        return url, "it contains control characters"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in _FOLLOWED_SCHEMES and parts.scheme:
+        return url, "only http, https and ftp targets are followed"
+    if not parts.path and parts.netloc:
+        parts = parts._replace(path="/")
+    url = urlunsplit(parts)
+    # Header values were decoded as ISO-8859-1: recover the bytes and percent-encode them.
+    try:
+        url = quote(url, encoding="iso-8859-1", safe=string.punctuation)
+    except UnicodeEncodeError:
+        url = quote(url, safe=string.punctuation)
+    base_url, _, fragment = base.partition("#")
+    url = urljoin(base_url, url)
+    if urlsplit(url).scheme.lower() not in _FOLLOWED_SCHEMES:
+        return url, "only http, https and ftp targets are followed"
+    if fragment and "#" not in url:  # RFC 9110 10.2.2: the fragment carries over
+        url = f"{url}#{fragment}"
+    return url, None
 
 
 def _discard(fp: Any) -> None:
