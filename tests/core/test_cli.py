@@ -144,3 +144,18 @@ def test_protocol_errors_are_one_readable_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert message in err[0]
+
+
+def test_plugins_tells_an_inactive_auto_installed_plugin_apart(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["plugins", "--json"]) == 0
+    proxy = {r["distribution"]: r for r in json.loads(capsys.readouterr().out)}["urlplug-proxy"]
+    assert (proxy["auto_installed"], proxy["active"]) == (True, False)
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:3128")
+    assert main(["plugins", "--json"]) == 0
+    proxy = {r["distribution"]: r for r in json.loads(capsys.readouterr().out)}["urlplug-proxy"]
+    assert proxy["active"] is True
+    assert proxy["handlers"][0]["stages"]["open"] == ["http"]

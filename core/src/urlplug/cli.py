@@ -103,7 +103,10 @@ def _plugins(argv: Sequence[str]) -> int:
     if not records:
         print("no urlplug plugins installed")
     for record in records:
-        auto = "auto-installed" if record["auto_installed"] else "names only"
+        if not record["auto_installed"]:
+            auto = "names only"
+        else:
+            auto = "auto-installed" if record["active"] else "auto-installed when configured, inactive here"
         print(f"{record['distribution']} {record['version']} ({auto})")
         for handler in record["handlers"]:
             if "error" in handler:

@@ -64,6 +64,8 @@ def inventory() -> list[dict[str, Any]]:
         elif entry.group == NAMES_GROUP:
             record["names"].append(entry.name)
     for record in by_dist.values():
-        record["auto_installed"] = any(h.get("active") for h in record["handlers"])
+        # Registered to join every default opener; "active" when one would join it right now.
+        record["auto_installed"] = bool(record["handlers"])
+        record["active"] = any(h.get("active") for h in record["handlers"])
         record["names"].sort()
     return [by_dist[name] for name in sorted(by_dist)]
