@@ -137,21 +137,12 @@ def _tls_contexts() -> tuple[Any, Any] | None:
     return server, client
 
 
-def _opened_schemes(opener: OpenerDirector) -> set[str]:
-    return {
-        plugin.key
-        for plugins in opener._plugins.values()
-        for plugin in plugins
-        if isinstance(plugin, Adapter) and plugin.hook_name == "urlplug_open" and plugin.key is not None
-    }
-
-
 def run_demo(argv: Sequence[str]) -> int:
     """Run the demo; return the process exit status (non-zero if any fetch failed)."""
     argparse.ArgumentParser(prog="urlplug demo", description=__doc__).parse_args(argv)
     tls = _tls_contexts()
     opener = build_opener(context=tls[1] if tls else None)
-    schemes = _opened_schemes(opener)
+    schemes = set(opener.handle_open) - {"default", "unknown"}
     trace = _Trace()
     trace.watch(opener)
     print(f"urlplug demo — installed schemes: {', '.join(sorted(schemes)) or 'none'}\n")
@@ -180,13 +171,12 @@ def run_demo(argv: Sequence[str]) -> int:
             try:
                 with opener.open(url, timeout=10) as response:
                     body = response.read()
-                    print(
-                        f"{url}\n    -> {response.geturl()} [{response.getcode()}] {len(body)} bytes: "
-                        f"{body[:40]!r}"
-                    )
+                    code, size = response.getcode(), len(body)
+                    outcome = f"-> {response.geturl()} [{code}] {size} bytes: {body[:40]!r}"
             except (URLError, OSError) as err:
                 failures += 1
-                print(f"{url}\n    FAILED: {err}")
+                outcome = f"FAILED: {err}"
+            print(f"{url}\n    {outcome}")
             for line in trace.report():
                 print(line)
             print()

@@ -64,7 +64,7 @@ def _new_plugin_manager() -> _PluginManager:
     return manager
 
 
-def validate_plugin(plugin: object) -> None:
+def _validate_plugin(plugin: object) -> None:
     """Raise ``pluggy.PluginValidationError`` for a hook that matches no spec or has wrong arguments."""
     probe = _new_plugin_manager()
     probe.register(plugin)
@@ -113,7 +113,7 @@ class OpenerDirector:
                 f"expected a handler (an object with add_parent() or urlplug_* hooks), got {handler!r}"
             )
         if native:
-            validate_plugin(handler)
+            _validate_plugin(handler)
         plugins: list[Any] = [*adapt(handler), *([handler] if native else [])]
         with self._lock:
             if id(handler) in self._plugins or not plugins:

@@ -107,10 +107,6 @@ class Registry:
         """The ``urlplug.names`` entry exporting ``attr``, if an installed plugin has one."""
         return self._names.get(attr)
 
-    def distributions(self) -> dict[str, str]:
-        """Distribution name -> version, for every distribution that has urlplug entry points."""
-        return {e.dist: e.version for e in self.entries}
-
 
 _normalize = entrypoints.normalize
 

@@ -8,7 +8,6 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._classic import Adapter
 from .director import OpenerDirector
 from .discovery import PluginConflictWarning, PluginEntry, registry
 from .handler import UnknownHandler
@@ -50,21 +49,16 @@ def _instantiate(entry: PluginEntry, handlers: tuple[Any, ...], context: ssl.SSL
     return handler
 
 
-def _opened_schemes(opener: OpenerDirector, handler: Any) -> set[str]:
-    schemes = {
-        p.key
-        for p in opener._plugins.get(id(handler), ())
-        if isinstance(p, Adapter) and p.hook_name == "urlplug_open" and p.key is not None
-    }
-    if hasattr(handler, "urlplug_open"):
-        schemes.update(getattr(handler, "schemes", None) or ())
-    return schemes
-
-
 def _report_conflicts(opener: OpenerDirector, joined: list[tuple[Any, PluginEntry]]) -> None:
+    opens = opener.handle_open
     claims: dict[tuple[str, int], list[tuple[Any, PluginEntry]]] = defaultdict(list)
     for handler, entry in joined:
-        for scheme in _opened_schemes(opener, handler):
+        schemes = {
+            s for s, handlers in opens.items() if handler in handlers and s not in ("default", "unknown")
+        }
+        if hasattr(handler, "urlplug_open"):  # a native plugin says which schemes it opens
+            schemes.update(getattr(handler, "schemes", None) or ())
+        for scheme in schemes:
             claims[scheme, getattr(handler, "handler_order", 500)].append((handler, entry))
     for (scheme, _), claimants in sorted(claims.items(), key=lambda item: item[0]):
         if len({entry.dist for _, entry in claimants}) > 1:
