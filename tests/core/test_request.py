@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import re
+from typing import Any
 
 import pytest
 
 from urlplug import Request
+from urlplug.validate import check_headers
 
 
 def test_parses_type_host_and_selector() -> None:
@@ -260,3 +263,22 @@ def test_tab_in_header_value_is_allowed() -> None:
 def test_bad_methods_are_rejected(method: str) -> None:
     with pytest.raises(ValueError, match="method"):
         Request("http://h/", method=method)
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"Ok": "v", "Bad name": "v"}, "invalid header name 'Bad name'"),
+        ({"": "v"}, "invalid header name ''"),
+        ({"Ok": "v", "X": "a\r\nInjected: 1"}, "invalid value for header 'X'"),
+        ({"X": b"a\nb"}, "invalid value for header 'X'"),
+        ({b"X": "v"}, "invalid header name b'X'"),
+    ],
+)
+def test_check_headers_names_the_first_bad_header(headers: dict[Any, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_headers(headers)
+
+
+def test_check_headers_accepts_text_bytes_and_numbers() -> None:
+    check_headers({"Host": "h", "X-Tab": "a\tb", "X-Raw": b"v", "Content-Length": 3})

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _URL_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_TOKENS = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]*")
 _VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
@@ -39,3 +41,22 @@ def check_header(name: str, value: object) -> None:
     """Validate one header: a token name and a value free of control characters."""
     check_token(name, "header name")
     check_header_value(name, value)
+
+
+def check_headers(headers: Mapping[str, object]) -> None:
+    """Validate every header of ``headers`` as :func:`check_header` does, raising its ``ValueError``.
+
+    Text headers are checked together, in one scan of the names and one of the values: a request's
+    headers are checked just before sending, though most of them were checked when added.
+    """
+    try:
+        valid = (
+            all(headers)
+            and _TOKENS.fullmatch("".join(headers)) is not None
+            and _VALUE_FORBIDDEN.search("".join(headers.values())) is None  # type: ignore[arg-type]
+        )
+    except TypeError:  # a name or a value that is not text: checked one by one below
+        valid = False
+    if not valid:
+        for name, value in headers.items():
+            check_header(name, value)

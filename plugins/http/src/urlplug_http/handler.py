@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from urlplug import BaseHandler, URLError
-from urlplug.validate import check_header
+from urlplug.validate import check_headers
 
 from .pool import ConnectionPool, Lease
 
@@ -237,8 +237,16 @@ class AbstractHTTPHandler(BaseHandler):
         """
         import http.client
 
+        from .wire import is_stock, request_head
+
+        head = request_head(method, req.selector, headers, body) if is_stock(conn) else None
         try:
-            conn.request(method, req.selector, body, headers, encode_chunked="Transfer-Encoding" in headers)
+            if head is None:
+                conn.request(
+                    method, req.selector, body, headers, encode_chunked="Transfer-Encoding" in headers
+                )
+            else:
+                _send(conn, head, body)
         except OSError as exc:
             conn.close()
             if retry and isinstance(exc, ConnectionError):
@@ -248,7 +256,7 @@ class AbstractHTTPHandler(BaseHandler):
             conn.close()
             raise
         try:
-            return conn.getresponse()
+            return conn.getresponse() if head is None else _receive(conn, method)
         except http.client.RemoteDisconnected:
             conn.close()
             if retry:
@@ -388,11 +396,40 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
     headers = dict(req.unredirected_hdrs)
     for name, value in req.headers.items():
         headers.setdefault(name, value)
-    for name, value in headers.items():
-        check_header(name, value)
+    check_headers(headers)
     titled = {name.title(): value for name, value in headers.items()}
     proxy_authorization = None if req.has_proxy() else titled.pop("Proxy-Authorization", None)
     return titled, proxy_authorization
+
+
+def _send(conn: http.client.HTTPConnection, head: bytes, body: Any) -> None:
+    """Send a head from :func:`~urlplug_http.wire.request_head` and its body, connecting if need be."""
+    if conn.sock is None:
+        conn.connect()
+    sock = conn.sock
+    assert sock is not None
+    if body is None:
+        sock.sendall(head)
+    elif isinstance(body, bytes):
+        sock.sendall(head + body)  # one send: no delayed-ACK wait between head and body
+    else:
+        sock.sendall(head)
+        sock.sendall(body)
+
+
+def _receive(conn: http.client.HTTPConnection, method: str) -> Any:
+    """Read the response to what :func:`_send` sent, as ``conn.getresponse()`` would."""
+    from .response import HTTPResponse
+
+    response = HTTPResponse(conn.sock, method=method)
+    try:
+        response.begin()
+    except BaseException:
+        response.close()
+        raise
+    if response.will_close:
+        conn.close()  # the response keeps the socket open until its body is read
+    return response
 
 
 def _content_length(data: Any, method: str) -> int | None:
