@@ -154,6 +154,16 @@ def test_adding_again_replaces_in_place(mgr: HTTPPasswordMgr) -> None:
     assert mgr.find_user_password("realm", "http://example.com/a") == ("new", "3")
 
 
+def test_answers_follow_credentials_added_after_a_lookup(mgr: HTTPPasswordMgr) -> None:
+    url = "http://example.com/a/page"
+    assert mgr.find_user_password("realm", url) == (None, None)
+    mgr.add_password("realm", "http://example.com/a", "first", "1")
+    assert mgr.find_user_password("realm", url) == ("first", "1")
+    mgr.add_password("realm", "http://example.com/a", "second", "2")
+    assert mgr.find_user_password("realm", url) == ("second", "2")
+    assert mgr.find_user_password("other", url) == (None, None)
+
+
 def test_userinfo_in_the_asked_uri_is_not_part_of_the_host(mgr: HTTPPasswordMgr) -> None:
     mgr.add_password("realm", "http://example.com/", *CREDS)
     assert mgr.find_user_password("realm", "http://example.com@evil.org/") == (None, None)

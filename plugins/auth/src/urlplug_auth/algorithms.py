@@ -5,8 +5,11 @@ Strings are hashed as UTF-8 (RFC 7616's ``charset=UTF-8``; identical to ASCII fo
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,15 @@ class DigestAlgorithm:
     def hash(self, data: str | bytes) -> str:
         """The lower-case hex digest of ``data`` (a ``str`` is hashed as UTF-8)."""
         raw = data.encode() if isinstance(data, str) else data
-        return hashlib.new(self.hash_name, raw).hexdigest()
+        digest: str = _constructor(self.hash_name)(raw).hexdigest()
+        return digest
+
+
+@functools.cache
+def _constructor(hash_name: str) -> Callable[[bytes], Any]:
+    """``hashlib``'s own constructor for ``hash_name`` where it has one (quicker than ``hashlib.new``)."""
+    named: Callable[[bytes], Any] | None = getattr(hashlib, hash_name, None)
+    return named if named is not None else functools.partial(hashlib.new, hash_name)
 
 
 def _with_sessions(name: str, hash_name: str) -> list[DigestAlgorithm]:

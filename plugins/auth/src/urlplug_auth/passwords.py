@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from .scopes import Scope, scope_of
 
+_ANSWERS_KEPT = 1024
+
 
 def _scopes(uri: str | Iterable[str]) -> list[Scope]:
     uris = [uri] if isinstance(uri, str) else list(uri)
@@ -41,6 +43,9 @@ class HTTPPasswordMgr:
     def __init__(self) -> None:
         self._entries: dict[str | None, dict[Scope, tuple[str, str]]] = {}
         self._lock = threading.Lock()
+        # Answers already found, by (realm, authuri): every request in a protection space asks
+        # again. Emptied whenever credentials are added.
+        self._answers: dict[tuple[str | None, str], tuple[str, str] | None] = {}
 
     def add_password(self, realm: str | None, uri: str | Iterable[str], user: str, passwd: str) -> None:
         """Use ``(user, passwd)`` for ``realm`` on ``uri`` (one URI or several) and every URI below it.
@@ -53,6 +58,7 @@ class HTTPPasswordMgr:
             entries = self._entries.setdefault(realm, {})
             for scope in scopes:
                 entries[scope] = (user, passwd)
+            self._answers.clear()
 
     def find_user_password(self, realm: str | None, authuri: str) -> tuple[str | None, str | None]:
         """Return ``(user, password)`` for ``realm`` and ``authuri``, or ``(None, None)``.
@@ -60,14 +66,23 @@ class HTTPPasswordMgr:
         When several registered URIs cover ``authuri``, the one registered first wins, as in urllib2
         (register ``/`` after ``/admin`` for ``/admin`` to keep its own credentials).
         """
+        try:
+            found = self._answers[realm, authuri]
+        except KeyError:
+            found = self._lookup(realm, authuri)
+        return (None, None) if found is None else found
+
+    def _lookup(self, realm: str | None, authuri: str) -> tuple[str, str] | None:
         target = _scope_or_none(authuri)
-        if target is not None:
-            with self._lock:
-                entries = self._entries.get(realm, {})
+        with self._lock:
+            entries = self._entries.get(realm, {})
+            found = None
+            if target is not None:
                 found = next((value for scope, value in entries.items() if scope.covers(target)), None)
-            if found is not None:
-                return found
-        return None, None
+            if len(self._answers) >= _ANSWERS_KEPT:
+                self._answers.clear()
+            self._answers[realm, authuri] = found
+        return found
 
     def reduce_uri(self, uri: str, default_port: bool = True) -> tuple[str, str]:
         """urllib2's reduced form of a URI: ``(authority, path)``.

@@ -132,4 +132,7 @@ class ProtectionSpaces:
         except ValueError:
             return None
         with self._lock:
-            return next((space for space in reversed(self._spaces.values()) if space.covers(target)), None)
+            for space in reversed(self._spaces.values()):
+                if space.covers(target):
+                    return space
+        return None
