@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import http.client
+import sys
 from typing import Any
 
 import pytest
 
+import urlplug
+from tests.servers.http import LoopbackHTTPServer
 from urlplug_http.wire import is_stock, request_head
 
 
@@ -97,3 +100,27 @@ def test_a_method_patched_onto_http_client_is_honoured(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(http.client.HTTPConnection, "send", recording_send)
     assert not is_stock(http.client.HTTPConnection("h"))
+
+
+_audited: list[tuple[str, tuple[Any, ...]]] | None = None
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if _audited is not None and event.startswith("http.client."):
+        _audited.append((event, args))
+
+
+def test_requests_written_here_raise_http_clients_audit_events(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer
+) -> None:
+    global _audited
+    sys.addaudithook(_audit)  # audit hooks stay for the life of the process: this one is idle after
+    _audited = []
+    try:
+        with opener.open(http_server.url("/audited"), data=b"body", timeout=5) as response:
+            assert response.read() == b"POST /audited"
+    finally:
+        events, _audited = _audited, None
+    assert [name for name, _ in events] == ["http.client.connect", "http.client.send"]
+    sent = events[1][1][1]
+    assert sent.startswith(b"POST /audited HTTP/1.1\r\n") and sent.endswith(b"\r\n\r\nbody")

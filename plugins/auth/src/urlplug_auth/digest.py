@@ -159,10 +159,11 @@ class HTTPDigestAuthHandler(AbstractDigestAuthHandler, BaseHandler):
         """Send credentials up front with the next nonce count where a nonce is already known."""
         if req.has_header(self.auth_header):
             return req
-        space = self._spaces.find(req.full_url)
+        url = req.full_url
+        space = self._spaces.find(url)
         if space is None:
             return req
-        user, password = self.passwd.find_user_password(space.challenge.realm, req.full_url)
+        user, password = self.passwd.find_user_password(space.challenge.realm, url)
         if user is None or password is None:
             return req
         if not space.credentials.matches(user, password):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -408,12 +409,12 @@ def _send(conn: http.client.HTTPConnection, head: bytes, body: Any) -> None:
         conn.connect()
     sock = conn.sock
     assert sock is not None
-    if body is None:
-        sock.sendall(head)
-    elif isinstance(body, bytes):
-        sock.sendall(head + body)  # one send: no delayed-ACK wait between head and body
-    else:
-        sock.sendall(head)
+    if isinstance(body, bytes):
+        head += body  # one send: no delayed-ACK wait between head and body
+    sys.audit("http.client.send", conn, head)  # what http.client's own send reports
+    sock.sendall(head)
+    if body is not None and not isinstance(body, bytes):
+        sys.audit("http.client.send", conn, body)
         sock.sendall(body)
 
 
