@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -238,7 +237,7 @@ class AbstractHTTPHandler(BaseHandler):
         """
         import http.client
 
-        from .wire import is_stock, request_head
+        from .wire import is_stock, receive, request_head, send
 
         head = request_head(method, req.selector, headers, body) if is_stock(conn) else None
         try:
@@ -247,7 +246,7 @@ class AbstractHTTPHandler(BaseHandler):
                     method, req.selector, body, headers, encode_chunked="Transfer-Encoding" in headers
                 )
             else:
-                _send(conn, head, body)
+                send(conn, head, body)
         except OSError as exc:
             conn.close()
             if retry and isinstance(exc, ConnectionError):
@@ -257,7 +256,7 @@ class AbstractHTTPHandler(BaseHandler):
             conn.close()
             raise
         try:
-            return conn.getresponse() if head is None else _receive(conn, method)
+            return conn.getresponse() if head is None else receive(conn, method)
         except http.client.RemoteDisconnected:
             conn.close()
             if retry:
@@ -401,36 +400,6 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
     titled = {name.title(): value for name, value in headers.items()}
     proxy_authorization = None if req.has_proxy() else titled.pop("Proxy-Authorization", None)
     return titled, proxy_authorization
-
-
-def _send(conn: http.client.HTTPConnection, head: bytes, body: Any) -> None:
-    """Send a head from :func:`~urlplug_http.wire.request_head` and its body, connecting if need be."""
-    if conn.sock is None:
-        conn.connect()
-    sock = conn.sock
-    assert sock is not None
-    if isinstance(body, bytes):
-        head += body  # one send: no delayed-ACK wait between head and body
-    sys.audit("http.client.send", conn, head)  # what http.client's own send reports
-    sock.sendall(head)
-    if body is not None and not isinstance(body, bytes):
-        sys.audit("http.client.send", conn, body)
-        sock.sendall(body)
-
-
-def _receive(conn: http.client.HTTPConnection, method: str) -> Any:
-    """Read the response to what :func:`_send` sent, as ``conn.getresponse()`` would."""
-    from .response import HTTPResponse
-
-    response = HTTPResponse(conn.sock, method=method)
-    try:
-        response.begin()
-    except BaseException:
-        response.close()
-        raise
-    if response.will_close:
-        conn.close()  # the response keeps the socket open until its body is read
-    return response
 
 
 def _content_length(data: Any, method: str) -> int | None:

@@ -1,17 +1,20 @@
-"""A request's head built in one pass, for the common requests on stock ``http.client`` connections.
+"""Requests written and responses read directly, for the common requests on stock ``http.client`` connections.
 
 ``http.client`` writes a request header by header and checks every name and value again, though the
 handler has checked them just before. For a request with a plain method and target, text header
 values including ``Host`` and no body or a body of bytes of declared length, :func:`request_head`
-builds the bytes ``http.client`` would send, in one pass; anything else goes through
-``http.client`` as before.
+builds the bytes ``http.client`` would send, in one pass; :func:`send` and :func:`receive` then do
+what ``HTTPConnection.request`` and ``getresponse`` would. Anything else goes through ``http.client``.
 """
 
 from __future__ import annotations
 
 import http.client
 import re
+import sys
 from typing import Any
+
+from .response import HTTPResponse
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"})
 _EXPECTS_BODY = frozenset({"PATCH", "POST", "PUT"})  # sent with Content-Length: 0 when bodiless
@@ -59,3 +62,31 @@ def request_head(method: str, target: str, headers: dict[str, Any], body: Any) -
         lines.append(f"{name}: {value}\r\n")
     lines.append("\r\n")
     return "".join(lines).encode("latin-1")
+
+
+def send(conn: http.client.HTTPConnection, head: bytes, body: Any) -> None:
+    """Send a head from :func:`request_head` and its body on ``conn``, connecting it if need be."""
+    if conn.sock is None:
+        conn.connect()
+    sock = conn.sock
+    assert sock is not None
+    if isinstance(body, bytes):
+        head += body  # one send: no delayed-ACK wait between head and body
+    sys.audit("http.client.send", conn, head)  # what http.client's own send reports
+    sock.sendall(head)
+    if body is not None and not isinstance(body, bytes):
+        sys.audit("http.client.send", conn, body)
+        sock.sendall(body)
+
+
+def receive(conn: http.client.HTTPConnection, method: str) -> Any:
+    """Read the response to what :func:`send` sent, as ``conn.getresponse()`` would."""
+    response = HTTPResponse(conn.sock, method=method)
+    try:
+        response.begin()
+    except BaseException:
+        response.close()
+        raise
+    if response.will_close:
+        conn.close()  # the response keeps the socket open until its body is read
+    return response
