@@ -44,38 +44,55 @@ class _Framing(NamedTuple):
     keep_alive: bool
 
 
+_FRAMING_NAMES = frozenset(
+    {"content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection"}
+)
+
+
 def _parse_fields(lines: list[str]) -> tuple[list[tuple[str, str]], _Framing]:
     """``(name, value)`` pairs from header lines (obsolete folding joined), and the framing headers."""
     fields: list[tuple[str, str]] = []
-    lengths: set[str] = set()
-    coding = connection = ""
-    keep_alive = False
+    framing: list[tuple[str, str]] = []
     for line in lines:
-        if len(line) > MAX_LINE:
-            raise http.client.LineTooLong("header line")
-        if line[:1] in (" ", "\t"):  # obsolete line folding: the value goes on
-            if not fields:
-                raise http.client.HTTPException(f"malformed response header line {line!r}")
-            name, value = fields[-1]
-            fields[-1] = (name, f"{value} {line.strip()}")
-            continue
         name, colon, value = line.partition(":")
-        if not colon or not name or name[-1] in " \t":
-            raise http.client.HTTPException(f"malformed response header line {line!r}")
+        if not colon or not name or name[-1] in " \t" or name[0] in " \t" or len(line) > MAX_LINE:
+            _unfold(line, fields)  # a folded line joins the field above; anything else is refused
+            continue
         value = value.strip()
         fields.append((name, value))
         lowered = name.lower()
+        if lowered in _FRAMING_NAMES:
+            framing.append((lowered, value))
+    if len(fields) > MAX_HEADERS:
+        raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
+    return fields, _framing(framing)
+
+
+def _unfold(line: str, fields: list[tuple[str, str]]) -> None:
+    """Join an obsolete folded ``line`` to the last field; raise for a line too long or malformed."""
+    if len(line) > MAX_LINE:
+        raise http.client.LineTooLong("header line")
+    if line[:1] not in (" ", "\t") or not fields:
+        raise http.client.HTTPException(f"malformed response header line {line!r}")
+    name, value = fields[-1]
+    fields[-1] = (name, f"{value} {line.strip()}")
+
+
+def _framing(framing: list[tuple[str, str]]) -> _Framing:
+    """What the framing headers, as ``(lowered name, value)``, say about the body and the connection."""
+    lengths: set[str] = set()
+    coding = connection = ""
+    keep_alive = False
+    for lowered, value in framing:
         if lowered == "content-length":
             lengths.update(part.strip() for part in value.split(","))
         elif lowered == "transfer-encoding":
             coding = value.lower()
         elif lowered == "connection":
             connection += value.lower()
-        elif lowered == "keep-alive" or (lowered == "proxy-connection" and "keep-alive" in value.lower()):
+        elif lowered == "keep-alive" or "keep-alive" in value.lower():  # or Proxy-Connection: keep-alive
             keep_alive = True
-    if len(fields) > MAX_HEADERS:
-        raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
-    return fields, _Framing(lengths, coding, connection, keep_alive)
+    return _Framing(lengths, coding, connection, keep_alive)
 
 
 class _Given:
