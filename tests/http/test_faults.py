@@ -228,6 +228,14 @@ def test_folded_header_is_joined(opener: urlplug.OpenerDirector, scripted_server
         assert response.headers["X-Long"] == "one two"
 
 
+def test_folded_line_with_no_field_above_is_refused(
+    opener: urlplug.OpenerDirector, scripted_server: Start
+) -> None:
+    raw = b"HTTP/1.1 200 OK\r\n  stray: continuation\r\nContent-Length: 0\r\n\r\n"
+    with pytest.raises(http.client.HTTPException, match="malformed response header"):
+        _open(opener, scripted_server(answer(raw)))
+
+
 def test_bare_lf_line_endings_are_accepted(opener: urlplug.OpenerDirector, scripted_server: Start) -> None:
     raw = b"HTTP/1.0 200 OK\nContent-Length: 2\nX-A: b\n\nok"
     with _open(opener, scripted_server(answer(raw))) as response:
