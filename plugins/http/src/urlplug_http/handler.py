@@ -5,7 +5,9 @@ that calls :meth:`AbstractHTTPHandler.do_open` with a connection class of its ow
 behaviour instead: one connection per request, closed when the response is done.
 
 ``http.client`` (and with it ``email`` and ``ssl``) is imported by the first request, not by
-``build_opener()``: a program pays for the HTTP machinery when it uses it.
+``build_opener()``: a program pays for the HTTP machinery when it uses it. It connects; the common
+requests are then written and read by :mod:`urlplug_http.wire`, while a patched connection class
+or a debug level goes through ``http.client``'s own ``request`` and ``getresponse``.
 """
 
 from __future__ import annotations
