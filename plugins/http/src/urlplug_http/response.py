@@ -326,6 +326,13 @@ class HTTPResponse(http.client.HTTPResponse):
             self._close_conn()
         raise http.client.IncompleteRead(data, expected - len(data))
 
+    def flush(self) -> None:
+        """Nothing to flush: a response is only read.
+
+        ``http.client`` flushes its reader here, which fails when a response abandoned in a reference
+        cycle is collected after its reader.
+        """
+
     def _read_and_discard_trailer(self) -> None:
         http.client.HTTPResponse._read_and_discard_trailer(self)  # type: ignore[attr-defined]
         self._last_chunk_read = True
