@@ -152,3 +152,15 @@ def test_a_pooled_response_reads_from_its_connections_socket(
     with opener.open(http_server.url("/again"), timeout=5) as response:
         assert response.fileno() == fileno  # the same kept-alive connection
         assert response.read() == b"GET /again"
+
+
+def test_a_response_whose_reader_closed_first_closes_quietly(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer
+) -> None:
+    # The order the cycle collector may finalize an abandoned response and its reader in.
+    response = opener.open(http_server.url("/first"), timeout=5)
+    response.fp.close()
+    response.close()
+    assert response.closed
+    with opener.open(http_server.url("/next"), timeout=5) as again:
+        assert again.read() == b"GET /next"
