@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import socket
 import sys
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 
 import urlplug
 from tests.servers.http import LoopbackHTTPServer
-from urlplug_http.wire import SocketReader, is_stock, request_head
+from urlplug_http.wire import is_stock, request_head
 
 
 class _Capture:
@@ -125,22 +124,6 @@ def test_requests_written_here_raise_http_clients_audit_events(
     assert [name for name, _ in events] == ["http.client.connect", "http.client.send"]
     sent = events[1][1][1]
     assert sent.startswith(b"POST /audited HTTP/1.1\r\n") and sent.endswith(b"\r\n\r\nbody")
-
-
-def test_socket_reader_receives_and_leaves_the_socket_open() -> None:
-    left, right = socket.socketpair()
-    with left, right:
-        reader = SocketReader(left)
-        assert reader.fileno() == left.fileno()
-        left.setblocking(False)
-        assert reader.readinto(bytearray(4)) is None  # nothing yet on a non-blocking socket
-        right.sendall(b"data")
-        left.setblocking(True)
-        buffer = bytearray(8)
-        assert reader.readinto(buffer) == 4 and buffer[:4] == b"data"
-        reader.close()
-        right.sendall(b"more")
-        assert left.recv(4) == b"more"
 
 
 def test_a_pooled_response_reads_from_its_connections_socket(

@@ -11,7 +11,6 @@ connection can be reused once the body is done.
 from __future__ import annotations
 
 import http.client
-import io
 import re
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -95,18 +94,6 @@ def _framing(framing: list[tuple[str, str]]) -> _Framing:
     return _Framing(lengths, coding, connection, keep_alive)
 
 
-class _Given:
-    """Stands in for the socket while ``http.client.HTTPResponse`` sets up, to hand it a given reader."""
-
-    __slots__ = ("reader",)
-
-    def __init__(self, reader: io.BufferedReader) -> None:
-        self.reader = reader
-
-    def makefile(self, mode: str) -> io.BufferedReader:
-        return self.reader
-
-
 class HTTPResponse(http.client.HTTPResponse):
     """A response read from an ``http.client`` connection; a file-like object with urllib2's accessors.
 
@@ -123,16 +110,9 @@ class HTTPResponse(http.client.HTTPResponse):
     _last_chunk_read = False
 
     def __init__(
-        self,
-        sock: socket.socket,
-        debuglevel: int = 0,
-        method: str | None = None,
-        url: str | None = None,
-        *,
-        reader: io.BufferedReader | None = None,
+        self, sock: socket.socket, debuglevel: int = 0, method: str | None = None, url: str | None = None
     ) -> None:
-        # ``reader`` replaces ``sock.makefile("rb")``: the one thing http.client asks of the socket.
-        super().__init__(sock if reader is None else _Given(reader), debuglevel, method, url)  # type: ignore[arg-type]
+        super().__init__(sock, debuglevel, method, url)
         self._socket = sock
         self.url = url or ""
 

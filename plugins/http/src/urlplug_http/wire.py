@@ -10,9 +10,7 @@ what ``HTTPConnection.request`` and ``getresponse`` would. Anything else goes th
 from __future__ import annotations
 
 import http.client
-import io
 import re
-import socket
 import sys
 from typing import Any
 
@@ -82,45 +80,13 @@ def send(conn: http.client.HTTPConnection, head: bytes, body: Any) -> None:
 
 
 def receive(conn: http.client.HTTPConnection, method: str) -> Any:
-    """Read the response to what :func:`send` sent, as ``conn.getresponse()`` would.
-
-    The response reads through a :class:`SocketReader`: closing it leaves the socket to its lease.
-    A connection that will close is detached from the socket, which the response's lease closes.
-    """
-    sock = conn.sock
-    assert sock is not None
-    response = HTTPResponse(sock, method=method, reader=io.BufferedReader(SocketReader(sock)))
+    """Read the response to what :func:`send` sent, as ``conn.getresponse()`` would."""
+    response = HTTPResponse(conn.sock, method=method)
     try:
         response.begin()
     except BaseException:
         response.close()
         raise
     if response.will_close:
-        conn.sock = None
+        conn.close()  # the response keeps the socket open until its body is read
     return response
-
-
-class SocketReader(io.RawIOBase):
-    """The raw stream under a response's buffer: receives from the socket and never closes it.
-
-    ``socket.makefile()`` does the same with more bookkeeping, so that closing the socket waits
-    for its files; a pooled connection's socket is closed by its lease instead.
-    """
-
-    def __init__(self, sock: socket.socket) -> None:
-        self._sock = sock
-
-    def readable(self) -> bool:
-        """Always readable."""
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        """Receive into ``buffer``; ``None`` when a non-blocking socket has nothing yet."""
-        try:
-            return self._sock.recv_into(buffer)
-        except BlockingIOError:
-            return None
-
-    def fileno(self) -> int:
-        """The socket's file descriptor."""
-        return self._sock.fileno()
