@@ -23,11 +23,14 @@ def open_fds() -> int:
 
 
 def settled_fds(before: int) -> int:
-    """The open descriptors once closing has had up to two seconds to reach ``before + 1``.
+    """The open descriptors once collection and closing have had two seconds to reach ``before + 1``.
 
-    The server closes its side of a connection when it reads the client's EOF, a little later.
+    The server closes its side of a connection when it reads the client's EOF, a little later. The
+    cycle collector runs again each time: ``gc.collect()`` does nothing while a collection started
+    by another thread (a server thread) is under way, and that one may not reach the oldest garbage.
     """
     for _ in range(200):
+        gc.collect()
         if open_fds() <= before + 1:
             break
         threading.Event().wait(0.01)
