@@ -568,6 +568,60 @@ def test_hook_calls_can_be_monitored_also_after_the_chain_changes() -> None:
     assert traced == ["urlplug_open", "urlplug_request", "urlplug_open"]
 
 
+def test_monitoring_added_after_requests_sees_the_next_ones() -> None:
+    opener = OpenerDirector()
+    opener.add_handler(classic(Recorder(), "Mem", mem_open=_resp, mem_request=lambda req: req))
+    opener.open("mem://h/")  # the scheme's call lists are built and cached
+    traced: list[str] = []
+    opener.add_hookcall_monitoring(
+        lambda name, impls, kwargs: traced.append(f"{name} {sorted(kwargs)}"),
+        lambda outcome, name, impls, kwargs: None,
+    )
+    opener.open("mem://h/")
+    assert traced == ["urlplug_request ['exchange']", "urlplug_open ['opener', 'request']"]
+
+
+def test_native_hook_gets_the_arguments_it_names_in_its_own_order() -> None:
+    seen: list[tuple[Any, Any]] = []
+
+    class Reordered:
+        @urlplug.hookimpl
+        def urlplug_open(self, request: Request, opener: OpenerDirector) -> Response:
+            seen.append((request.full_url, opener))
+            return _resp(request)
+
+    class OnlyHeaders:
+        @urlplug.hookimpl
+        def urlplug_http_error(self, headers: Any, code: int) -> str:
+            return f"{code} {headers['X-why']}"
+
+    opener = OpenerDirector()
+    opener.add_handler(Reordered())
+    opener.add_handler(OnlyHeaders())
+    opener.open("mem://h/")
+    assert seen == [("mem://h/", opener)]
+    headers = make_headers([("X-why", "busy")])
+    assert opener.error("http", Request("http://h/"), None, 503, "Busy", headers) == "503 busy"
+
+
+def test_native_wrapper_surrounds_the_stage() -> None:
+    log = Recorder()
+
+    class Timing:
+        @urlplug.hookimpl(wrapper=True)
+        def urlplug_open(self, request: Request) -> Any:
+            log.calls.append("before")
+            response = yield
+            log.calls.append(f"after {response.read()!r}")
+            return _resp(request, b"wrapped")
+
+    opener = OpenerDirector()
+    opener.add_handler(classic(log, "Mem", mem_open=_resp))
+    opener.add_handler(Timing())
+    assert opener.open("mem://h/").read() == b"wrapped"
+    assert log.calls == ["before", "Mem.mem_open", "after b'ok'"]
+
+
 def test_adding_handlers_while_other_threads_open_never_breaks_their_requests() -> None:
     class Mem(BaseHandler):
         def mem_open(self, req: Request) -> Response:

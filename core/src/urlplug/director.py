@@ -21,12 +21,71 @@ from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
 _SCHEME_HOOKS = frozenset({"urlplug_request", "urlplug_open", "urlplug_response"})
 
 
-class _SchemeCalls(NamedTuple):
-    """The hook callers for one URL scheme; ``None`` where no plugin serves that stage."""
+class _CallList:
+    """One hook's implementations for one scheme (or status code, or protocol), called in pluggy's order.
 
-    request: pluggy.HookCaller | None
-    open: pluggy.HookCaller | None
-    response: pluggy.HookCaller | None
+    Takes the hook's arguments by position, in the order of its specification. It does what pluggy's
+    call loop does for plain implementations, the last registered first, each given the arguments
+    it names, and a ``firstresult`` hook stopping at the first result that is not ``None``, without
+    pluggy's per-call bookkeeping. Used only where no implementation is a wrapper and nobody
+    monitors the hooks; otherwise :class:`_HookCall` runs pluggy's own caller.
+    """
+
+    __slots__ = ("_calls", "_firstresult")
+
+    def __init__(
+        self, impls: list[pluggy.HookImpl], spec_argnames: tuple[str, ...], firstresult: bool
+    ) -> None:
+        # Per implementation: the function, and None when it takes every argument in the spec's order,
+        # else the positions of the arguments it names.
+        self._calls = [
+            (
+                impl.function,
+                None
+                if tuple(impl.argnames) == spec_argnames
+                else tuple(spec_argnames.index(name) for name in impl.argnames),
+            )
+            for impl in reversed(impls)
+        ]
+        self._firstresult = firstresult
+
+    def __call__(self, *args: Any) -> Any:
+        if self._firstresult:
+            for function, positions in self._calls:
+                result = function(*args) if positions is None else function(*[args[i] for i in positions])
+                if result is not None:
+                    return result
+            return None
+        for function, positions in self._calls:
+            if positions is None:
+                function(*args)
+            else:
+                function(*[args[i] for i in positions])
+        return None
+
+
+class _HookCall:
+    """A pluggy hook caller taking the hook's arguments by position, as :class:`_CallList` does."""
+
+    __slots__ = ("_argnames", "_caller")
+
+    def __init__(self, caller: pluggy.HookCaller, spec_argnames: tuple[str, ...]) -> None:
+        self._caller = caller
+        self._argnames = spec_argnames
+
+    def __call__(self, *args: Any) -> Any:
+        return self._caller(**dict(zip(self._argnames, args, strict=True)))
+
+
+_Stage = _CallList | _HookCall
+
+
+class _SchemeCalls(NamedTuple):
+    """The stages for one URL scheme; ``None`` where no plugin serves that stage."""
+
+    request: _Stage | None
+    open: _Stage | None
+    response: _Stage | None
 
 
 class _PluginManager(pluggy.PluginManager):
@@ -74,10 +133,11 @@ def _validate_plugin(plugin: object) -> None:
 class OpenerDirector:
     """Opens URLs through a chain of handlers: classic urllib2 handlers and native pluggy plugins.
 
-    ``addheaders`` are added to every HTTP request that does not set them itself. The hooks run on
-    ``plugin_manager`` (a ``pluggy.PluginManager``, replaced whenever the chain changes); watch them
-    with :meth:`add_hookcall_monitoring`. An opener is safe to share between threads, also while
-    handlers are added.
+    ``addheaders`` are added to every HTTP request that does not set them itself. The hooks are
+    registered on ``plugin_manager`` (a ``pluggy.PluginManager``, replaced whenever the chain
+    changes); watch their calls with :meth:`add_hookcall_monitoring`, not with the manager's own
+    method, which does not see the opener's per-scheme call lists. An opener is safe to share
+    between threads, also while handlers are added.
     """
 
     def __init__(self) -> None:
@@ -91,7 +151,7 @@ class OpenerDirector:
         self._lock = threading.RLock()
         self._stale = False
         self._scheme_calls: dict[str, _SchemeCalls] = {}
-        self._error_calls: dict[tuple[str, Any], pluggy.HookCaller | None] = {}
+        self._error_calls: dict[tuple[str, Any], _Stage | None] = {}
         self._monitors: list[tuple[Any, Any]] = []
 
     # --- building the chain ------------------------------------------------------------------
@@ -155,14 +215,23 @@ class OpenerDirector:
         with self._lock:
             self._monitors.append((before, after))
             self.plugin_manager.add_hookcall_monitoring(before, after)
+            # Call lists skip pluggy's call path, and with it the monitoring: build pluggy callers now.
+            self._scheme_calls = {}
+            self._error_calls = {}
 
-    def _caller(self, hook_name: str, key: Any) -> pluggy.HookCaller | None:
+    def _caller(self, hook_name: str, key: Any) -> _Stage | None:
+        """The implementations of ``hook_name`` that serve ``key``, ready to call; ``None`` if none do."""
         caller: pluggy.HookCaller = getattr(self.plugin_manager.hook, hook_name)
+        assert caller.spec is not None  # every urlplug hook has a specification
+        argnames = tuple(caller.spec.argnames)
         impls = caller.get_hookimpls()
-        removed = [impl.plugin for impl in impls if not _serves(impl.plugin, hook_name, key)]
-        if len(removed) == len(impls):
+        serving = [impl for impl in impls if _serves(impl.plugin, hook_name, key)]
+        if not serving:
             return None
-        return self.plugin_manager.subset_hook_caller(hook_name, removed)
+        if self._monitors or any(impl.wrapper or impl.hookwrapper for impl in serving):
+            removed = [impl.plugin for impl in impls if impl not in serving]
+            return _HookCall(self.plugin_manager.subset_hook_caller(hook_name, removed), argnames)
+        return _CallList(serving, argnames, bool(caller.spec.opts.get("firstresult")))
 
     def _calls_for(self, scheme: str) -> _SchemeCalls:
         with self._lock:
@@ -176,7 +245,7 @@ class OpenerDirector:
             self._scheme_calls[scheme] = calls
             return calls
 
-    def _error_caller(self, hook_name: str, key: Any) -> pluggy.HookCaller | None:
+    def _error_caller(self, hook_name: str, key: Any) -> _Stage | None:
         with self._lock:
             if self._stale:
                 self._sync()
@@ -251,18 +320,18 @@ class OpenerDirector:
 
         if calls.request is not None:
             exchange = Exchange(self, req, scheme)
-            calls.request(exchange=exchange)
+            calls.request(exchange)
             req = exchange.request
 
         sys.audit("urllib.Request", req.full_url, req.data, req.headers, req.get_method())
         if calls.open is None:
             return None
-        response = calls.open(opener=self, request=req)
+        response = calls.open(self, req)
 
         if calls.response is not None and response is not None:
             exchange = Exchange(self, req, scheme)
             exchange.response = response
-            calls.response(exchange=exchange)
+            calls.response(exchange)
             response = exchange.response
         return response
 
@@ -281,12 +350,10 @@ class OpenerDirector:
             caller = self._error_calls[key] if key in self._error_calls else self._error_caller(*key)
             if caller is None:
                 return None
-            return caller(
-                opener=self, request=request, response=response, code=code, msg=msg, headers=headers
-            )
+            return caller(self, request, response, code, msg, headers)
         key = ("urlplug_error", proto)
         caller = self._error_calls[key] if key in self._error_calls else self._error_caller(*key)
-        return None if caller is None else caller(opener=self, proto=proto, args=args)
+        return None if caller is None else caller(self, proto, args)
 
     def close(self) -> None:
         """Close every handler (releasing pooled connections) and empty the chain."""
