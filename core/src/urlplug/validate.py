@@ -38,6 +38,13 @@ def check_header_value(name: str, value: object) -> None:
 
 def check_header(name: str, value: object) -> None:
     """Validate one header: a token name and a value free of control characters."""
+    if (  # the common case, text in two scans
+        type(name) is str
+        and type(value) is str
+        and _TOKEN.fullmatch(name) is not None
+        and _VALUE_FORBIDDEN.search(value) is None
+    ):
+        return
     check_token(name, "header name")
     check_header_value(name, value)
 

@@ -7,7 +7,7 @@ and the ``response``.
 
 from __future__ import annotations
 
-import secrets
+import os
 from urllib.parse import quote as percent_encode
 
 from .algorithms import response_digest, secret_hash, user_hash
@@ -49,7 +49,7 @@ class DigestCredentials:
     def authorization(self, method: str, uri: str, qop: str | None, nc: str, body: bytes = b"") -> str:
         """The header value for a request of ``method`` on ``uri`` with nonce count ``nc``."""
         challenge = self.challenge
-        cnonce = secrets.token_hex(16)
+        cnonce = os.urandom(16).hex()  # 128 random bits from the OS, as secrets.token_hex(16)
         response = response_digest(
             challenge.algorithm,
             secret=self._secret,

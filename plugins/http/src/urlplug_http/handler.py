@@ -12,10 +12,12 @@ or a debug level goes through ``http.client``'s own ``request`` and ``getrespons
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import threading
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from urlplug import BaseHandler, URLError
@@ -29,10 +31,31 @@ if TYPE_CHECKING:
 
     from urlplug import Request
 
+    from .response import HTTPResponse
+
 _DEFAULT_TIMEOUT: Any = socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
 # Methods that may be sent again when a kept-alive connection turns out to be dead (RFC 9110 9.2.2).
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 _REPLAYABLE_BODIES = (bytes, bytearray, memoryview)
+
+
+class _Lower(NamedTuple):
+    """``http.client`` and this plugin's modules on it, loaded by the first request."""
+
+    client: ModuleType  # http.client
+    wire: ModuleType  # urlplug_http.wire
+    response_class: type[HTTPResponse]
+
+
+@functools.cache
+def _lower() -> _Lower:
+    """What sending a request needs, imported once: an import statement per request costs a microsecond."""
+    import http.client
+
+    from . import wire
+    from .response import HTTPResponse
+
+    return _Lower(http.client, wire, HTTPResponse)
 
 
 def _http_connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
@@ -165,14 +188,11 @@ class AbstractHTTPHandler(BaseHandler):
         return response
 
     def _open_pooled(self, req: Request, secure: bool, context: ssl.SSLContext | None) -> Any:
-        import http.client
-
-        from .response import HTTPResponse
-
+        lower = _lower()
         host = req.host
         if not host:
             raise URLError("no host given")
-        cls = http.client.HTTPSConnection if secure else http.client.HTTPConnection
+        cls = lower.client.HTTPSConnection if secure else lower.client.HTTPConnection
         headers, proxy_authorization = _request_headers(req)
         tunnel = req._tunnel_host
         key = (cls, host, context, tunnel, req.has_proxy())
@@ -190,12 +210,12 @@ class AbstractHTTPHandler(BaseHandler):
             response = self._exchange(conn, req, method, body, headers, retry=replayable)
         if response is None:
             conn = self._connect(cls, host, tunnel, context, timeout, proxy_authorization)
-            if isinstance(conn, HTTPResponse):  # the proxy refused the tunnel
+            if isinstance(conn, lower.response_class):  # the proxy refused the tunnel
                 return self._refused_tunnel(req, conn)
             response = self._exchange(conn, req, method, body, headers, retry=False)
             assert response is not None
 
-        if isinstance(response, HTTPResponse):
+        if isinstance(response, lower.response_class):
             # http.client remembers the response on its connection, and the response will hold the
             # connection's lease: drop the first link so that an abandoned response is freed (and
             # its connection closed) at once, not by the cycle collector.
@@ -237,18 +257,16 @@ class AbstractHTTPHandler(BaseHandler):
         With ``retry`` (a kept-alive connection and a request that can be sent again), a connection
         that fails before any byte of the response arrives is closed and ``None`` returned.
         """
-        import http.client
-
-        from .wire import is_stock, receive, request_head, send
-
-        head = request_head(method, req.selector, headers, body) if is_stock(conn) else None
+        lower = _lower()
+        wire = lower.wire
+        head = wire.request_head(method, req.selector, headers, body) if wire.is_stock(conn) else None
         try:
             if head is None:
                 conn.request(
                     method, req.selector, body, headers, encode_chunked="Transfer-Encoding" in headers
                 )
             else:
-                send(conn, head, body)
+                wire.send(conn, head, body)
         except OSError as exc:
             conn.close()
             if retry and isinstance(exc, ConnectionError):
@@ -258,8 +276,8 @@ class AbstractHTTPHandler(BaseHandler):
             conn.close()
             raise
         try:
-            return conn.getresponse() if head is None else receive(conn, method)
-        except http.client.RemoteDisconnected:
+            return conn.getresponse() if head is None else wire.receive(conn, method)
+        except lower.client.RemoteDisconnected:
             conn.close()
             if retry:
                 return None
