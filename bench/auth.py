@@ -6,8 +6,9 @@ per GET); urlplug keeps the connection alive and, after the first challenge, sen
 up front with the next nonce count. Target: urlplug >= 3x.
 
 For reference it also times a loop written by hand on ``http.client``: one kept-alive connection,
-the Digest response computed per request (MD5, ``qop=auth``) with no opener around it. Its ratio is
-about the most any client built on ``http.client`` can reach on this machine.
+the Digest response computed per request (MD5, ``qop=auth``) with no opener around it. Its ratio
+shows what ``http.client`` alone reaches on this machine; urlplug writes its requests itself
+(``urlplug_http.wire``) and can match it despite the opener around it.
 
 Run: ``python bench/auth.py`` (needs lighttpd: ``apt-get install lighttpd``). Prints the best of
 several alternating rounds per client (the least disturbed by other load on the machine) and the ratio
