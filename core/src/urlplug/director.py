@@ -50,17 +50,10 @@ class _CallList:
         self._firstresult = firstresult
 
     def __call__(self, *args: Any) -> Any:
-        if self._firstresult:
-            for function, positions in self._calls:
-                result = function(*args) if positions is None else function(*[args[i] for i in positions])
-                if result is not None:
-                    return result
-            return None
         for function, positions in self._calls:
-            if positions is None:
-                function(*args)
-            else:
-                function(*[args[i] for i in positions])
+            result = function(*args) if positions is None else function(*[args[i] for i in positions])
+            if result is not None and self._firstresult:
+                return result
         return None
 
 
@@ -187,6 +180,9 @@ class OpenerDirector:
 
     def _invalidate(self) -> None:
         self._stale = True
+        self._forget_calls()
+
+    def _forget_calls(self) -> None:
         self._scheme_calls = {}
         self._error_calls = {}
 
@@ -216,8 +212,7 @@ class OpenerDirector:
             self._monitors.append((before, after))
             self.plugin_manager.add_hookcall_monitoring(before, after)
             # Call lists skip pluggy's call path, and with it the monitoring: build pluggy callers now.
-            self._scheme_calls = {}
-            self._error_calls = {}
+            self._forget_calls()
 
     def _caller(self, hook_name: str, key: Any) -> _Stage | None:
         """The implementations of ``hook_name`` that serve ``key``, ready to call; ``None`` if none do."""

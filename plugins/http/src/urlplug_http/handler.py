@@ -299,17 +299,15 @@ class AbstractHTTPHandler(BaseHandler):
 
         Returns the proxy's answer instead when it refuses the tunnel.
         """
-        import http.client
-
-        from .response import HTTPResponse
-        from .tunnel import request_tunnel, split_hostport
-
+        lower = _lower()
         if tunnel is None or context is None:
             conn = (
                 cls(host, timeout=timeout) if context is None else cls(host, timeout=timeout, context=context)
             )
         else:
-            proxy = http.client.HTTPConnection(host, timeout=timeout)
+            from .tunnel import request_tunnel, split_hostport
+
+            proxy = lower.client.HTTPConnection(host, timeout=timeout)
             self._set_debuglevel(proxy)
             try:
                 proxy.connect()
@@ -332,7 +330,7 @@ class AbstractHTTPHandler(BaseHandler):
             except BaseException:
                 sock.close()
                 raise
-        conn.response_class = HTTPResponse
+        conn.response_class = lower.response_class
         self._set_debuglevel(conn)
         return conn
 
