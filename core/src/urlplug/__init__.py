@@ -62,9 +62,9 @@ _STDLIB_HELPERS = frozenset(
 def __getattr__(name: str) -> Any:
     """Resolve helpers and the names installed plugins export, on first use."""
     if name in _STDLIB_HELPERS:
-        import urllib.request
+        from ._stdlib import urllib_request
 
-        value = getattr(urllib.request, name)
+        value = getattr(urllib_request(), name)
     elif name in ("urlretrieve", "urlcleanup"):
         from . import retrieve
 

@@ -34,7 +34,9 @@ def urlretrieve(
     with contextlib.closing(urlopen(url, data)) as response:
         headers = response.info()
         if filename is None and Request(url).type == "file":
-            from urllib.request import url2pathname
+            from ._stdlib import urllib_request
+
+            url2pathname = urllib_request().url2pathname
 
             return os.path.normpath(url2pathname(Request(url).selector)), headers
         target, path = _open_target(filename)
