@@ -1,4 +1,4 @@
-"""FileHandler and other hosts: what counts as this machine, and the hand-off of the rest to FTP.
+"""FileHandler and other hosts: what counts as this machine; any other host is refused.
 
 Name lookups go to a fake resolver (``FakeDNS``), so no test here asks a real DNS server anything.
 """
@@ -58,16 +58,6 @@ class FTPRecorder(BaseHandler):
         return Response(io.BytesIO(b"from ftp"), make_headers([]), req.full_url)
 
 
-class HTTPRecorder(BaseHandler):
-    """A classic ``http_open`` that records any request it is given."""
-
-    def __init__(self) -> None:
-        self.requests: list[Request] = []
-
-    def http_open(self, req: Request) -> None:
-        self.requests.append(req)
-
-
 @pytest.fixture
 def dns() -> Iterator[FakeDNS]:
     dns = FakeDNS(
@@ -111,67 +101,38 @@ def read(opener: OpenerDirector, url: str, **kwargs: Any) -> bytes:
         return response.read()  # type: ignore[no-any-return]
 
 
-# --- the hand-off to FTP -------------------------------------------------------------------------
+# --- other hosts are refused ---------------------------------------------------------------------
 
 
-def test_remote_host_is_handed_to_ftp(opener: OpenerDirector, ftp: FTPRecorder) -> None:
-    assert read(opener, "file://remote.test/pub/a%20file.txt") == b"from ftp"
-    (req,) = ftp.requests
-    assert (req.type, req.host, req.selector) == ("ftp", "remote.test", "/pub/a%20file.txt")
-    assert req.full_url == "ftp://remote.test/pub/a%20file.txt"
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file://remote.test/pub/a%20file.txt",
+        "file://localhost:2121/x",  # a port: not a local file
+        "file://user@localhost/x",  # user info: not a local file
+        "file://198.51.100.7/x",
+    ],
+)
+def test_other_host_is_refused_without_any_connection(
+    opener: OpenerDirector, ftp: FTPRecorder, url: str
+) -> None:
+    with pytest.raises(URLError, match="file not on local host") as caught:
+        read(opener, url)
+    assert caught.value.reason == "file not on local host"
+    assert ftp.requests == []
 
 
-def test_hand_off_keeps_the_callers_timeout(opener: OpenerDirector, ftp: FTPRecorder) -> None:
-    read(opener, "file://remote.test/x", timeout=7.5)
-    assert ftp.requests[0].timeout == 7.5
-
-
-def test_hand_off_goes_to_ftp_and_nowhere_else(hosts: LocalHosts, ftp: FTPRecorder) -> None:
-    http = HTTPRecorder()
-    with urlplug.build_opener(FileHandler(hosts), http, ftp, plugins=("urlplug-file",)) as opener:
-        read(opener, "file://remote.test/x")
-    assert len(ftp.requests) == 1
-    assert http.requests == []
-
-
-def test_host_with_a_port_is_handed_to_ftp(opener: OpenerDirector, ftp: FTPRecorder, dns: FakeDNS) -> None:
-    assert read(opener, "file://localhost:2121/x") == b"from ftp"
-    assert ftp.requests[0].host == "localhost:2121"
-    assert dns.calls == []
-
-
-def test_host_with_user_info_is_handed_to_ftp(opener: OpenerDirector, ftp: FTPRecorder) -> None:
-    assert read(opener, "file://user@localhost/x") == b"from ftp"
-    assert ftp.requests[0].host == "user@localhost"
-
-
-def test_without_an_ftp_handler_the_error_names_urlplug_ftp(hosts: LocalHosts) -> None:
-    opener = urlplug.build_opener(FileHandler(hosts), plugins=("urlplug-file",))
-    with opener, pytest.raises(URLError) as caught:
-        opener.open("file://remote.test/x", timeout=5)
-    assert "urlplug-ftp" in str(caught.value.reason)
-    assert "'ftp'" in str(caught.value.reason)
-
-
-def test_urlopen_hands_a_remote_host_to_ftp(
+def test_urlopen_refuses_a_remote_host(
     monkeypatch: pytest.MonkeyPatch, hosts: LocalHosts, ftp: FTPRecorder
 ) -> None:
     monkeypatch.setattr(FileHandler, "local_hosts", hosts)
     urlplug.install_opener(urlplug.build_opener(ftp, plugins=("urlplug-file",)))
     try:
-        with urlplug.urlopen("file://remote.test/x", timeout=5) as response:
-            assert response.read() == b"from ftp"
+        with pytest.raises(URLError, match="file not on local host"):
+            urlplug.urlopen("file://remote.test/x", timeout=5)
     finally:
         urlplug.install_opener(None)
-    assert ftp.requests[0].full_url == "ftp://remote.test/x"
-
-
-def test_handler_without_an_opener_refuses_a_remote_host(hosts: LocalHosts) -> None:
-    with pytest.raises(URLError, match="not on this machine"):
-        FileHandler(hosts).file_open(Request("file://remote.test/x"))
-
-
-# --- what is this machine ------------------------------------------------------------------------
+    assert ftp.requests == []
 
 
 def test_name_that_resolves_to_this_machine_opens_the_local_file(
@@ -215,7 +176,8 @@ def test_other_address_is_remote_without_looking_it_up(hosts: LocalHosts, dns: F
 
 def test_repeated_remote_name_is_looked_up_once(opener: OpenerDirector, dns: FakeDNS) -> None:
     for _ in range(20):
-        read(opener, "file://remote.test/x")
+        with pytest.raises(URLError):
+            read(opener, "file://remote.test/x")
     assert dns.calls.count("remote.test") == 1
     assert dns.calls.count(socket.gethostname()) == 1
 
@@ -241,12 +203,13 @@ def test_clear_forgets_the_answers(hosts: LocalHosts, dns: FakeDNS) -> None:
     assert dns.calls.count("remote.test") == 2
 
 
-def test_unanswered_lookup_counts_as_remote_and_is_not_repeated(dns: FakeDNS, ftp: FTPRecorder) -> None:
+def test_unanswered_lookup_counts_as_remote_and_is_not_repeated(dns: FakeDNS) -> None:
     dns.hang.add("slow.test")
     hosts = LocalHosts(resolve=dns, timeout=0.05)
-    with urlplug.build_opener(FileHandler(hosts), ftp, plugins=("urlplug-file",)) as opener:
-        assert read(opener, "file://slow.test/x") == b"from ftp"
-        assert read(opener, "file://slow.test/x") == b"from ftp"
+    with urlplug.build_opener(FileHandler(hosts), plugins=("urlplug-file",)) as opener:
+        for _ in range(2):
+            with pytest.raises(URLError, match="file not on local host"):
+                read(opener, "file://slow.test/x")
     assert dns.calls.count("slow.test") == 1
 
 

@@ -1,11 +1,11 @@
-"""``FileHandler``: opens ``file:`` URLs on this machine and hands other hosts' files to FTP."""
+"""``FileHandler``: opens ``file:`` URLs of this machine; other hosts' files are refused."""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
-from typing import IO, Any
+from typing import IO
 from urllib.parse import unquote_to_bytes
 
 from urlplug import BaseHandler, Request, Response, URLError
@@ -31,9 +31,9 @@ def _bare_host(host: str) -> str | None:
 def _path(selector: str) -> str:
     """The local path a ``file:`` URL's selector names, percent-escapes decoded."""
     if os.name == "nt":
-        from urllib.request import url2pathname
+        from urlplug import url2pathname
 
-        return url2pathname(selector)
+        return url2pathname(selector)  # type: ignore[no-any-return]
     # Decoding to bytes first keeps names that are not UTF-8 (``%FF``) exactly as they are on disk.
     return os.fsdecode(unquote_to_bytes(selector))
 
@@ -65,9 +65,10 @@ class FileHandler(BaseHandler):
     """Open ``file:`` URLs.
 
     A URL with no host (``file:/path``, ``file:///path``), ``localhost`` or a name or address of
-    this machine opens the local file; any other host (or a port, or user info) turns the request
-    into an ``ftp:`` request handed back to the opener, as urllib2 did. ``local_hosts`` decides what
-    is this machine; by default one cache shared by every ``FileHandler`` of the process.
+    this machine opens the local file; any other host (or a port, or user info) raises
+    ``URLError("file not on local host")``, as ``urllib.request`` does: a ``file:`` URL never makes
+    a connection (urllib2 handed such URLs to FTP). ``local_hosts`` decides what is this machine; by
+    default one cache shared by every ``FileHandler`` of the process.
 
     The response streams the file; its headers are ``Content-type`` (from ``mimetypes``,
     ``text/plain`` when unknown), ``Content-length`` (regular files) and ``Last-modified``.
@@ -79,19 +80,12 @@ class FileHandler(BaseHandler):
         if local_hosts is not None:
             self.local_hosts = local_hosts
 
-    def file_open(self, req: Request) -> Any:
-        """Open the local file ``req`` names, or hand a remote host's file to the opener as ``ftp:``."""
+    def file_open(self, req: Request) -> Response:
+        """Open the local file ``req`` names; a file of another host is ``URLError``, never fetched."""
         bare = _bare_host(req.host)
         if bare is not None and self.local_hosts.is_local(bare):
             return self.open_local_file(req)
-        if self.parent is None:
-            raise URLError(
-                f"file: URL for host {req.host!r} is not on this machine and there is no opener "
-                "to hand it to FTP"
-            )
-        # Only the scheme changes, so the request can only ever go on to FTP.
-        req.full_url = "ftp:" + req.full_url.partition(":")[2]
-        return self.parent.open(req, timeout=req.timeout)
+        raise URLError("file not on local host")
 
     def open_local_file(self, req: Request) -> Response:
         """Open the file ``req.selector`` names on this machine; an ``OSError`` becomes ``URLError``."""
