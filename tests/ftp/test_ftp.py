@@ -5,13 +5,14 @@ from __future__ import annotations
 import ftplib
 import gc
 import hashlib
+import socket
 from typing import Any
 
 import pytest
 
 import urlplug
-from tests.servers.ftp import BIG_SIZE, PASSWORD, TREE, USER, PyFTPServer, wait_for
-from urlplug import BaseHandler, Request, URLError
+from tests.servers.ftp import BIG_SIZE, PASSWORD, TREE, USER, PyFTPServer, ftp_url, wait_for
+from urlplug import URLError
 from urlplug_ftp import FTPConnection, FTPHandler
 
 TIMEOUT = 10
@@ -264,27 +265,22 @@ def test_connect_ftp_is_the_override_point(ftp_server: PyFTPServer) -> None:
             return FTPConnection(user, passwd, host, port, dirs, timeout)
 
     opener = urlplug.build_opener(Recording, plugins=())
-    url = ftp_server.url("/secret.txt", user=USER, password=PASSWORD)
+    url = ftp_url("localhost", ftp_server.port, "/secret.txt", USER, PASSWORD, "ftp")
     assert fetch(opener, url) == TREE["alice/secret.txt"]
-    assert calls == [(USER, PASSWORD, "127.0.0.1", ftp_server.port, [], TIMEOUT)]
+    # As urllib2: connect_ftp is given the resolved address for ftp: (ftps: keeps the name for TLS).
+    assert calls == [(USER, PASSWORD, socket.gethostbyname("localhost"), ftp_server.port, [], TIMEOUT)]
 
 
-class HandsOver(BaseHandler):
-    """What FileHandler does with a remote host: turn the request into ftp: and re-open it."""
-
-    def file_open(self, req: Request) -> Any:
-        req.full_url = "ftp:" + req.full_url.partition(":")[2]
-        assert self.parent is not None
-        return self.parent.open(req, timeout=req.timeout)
+def test_a_name_that_does_not_resolve_is_a_url_error() -> None:
+    opener = urlplug.build_opener(FTPHandler, plugins=())
+    with pytest.raises(urlplug.URLError) as caught:
+        fetch(opener, "ftp://no-such-host.invalid/x")
+    assert isinstance(caught.value.reason, socket.gaierror)
 
 
-def test_request_handed_over_from_file_is_opened(ftp_server: PyFTPServer) -> None:
-    opener = urlplug.build_opener(HandsOver, FTPHandler, plugins=())
-    url = f"file://127.0.0.1:{ftp_server.port}/docs/guide.txt"
-    assert fetch(opener, url) == TREE["public/docs/guide.txt"]
-
-
-def test_remote_file_url_is_fetched_through_ftp_by_the_default_opener(ftp_server: PyFTPServer) -> None:
+def test_remote_file_url_never_reaches_the_ftp_server(ftp_server: PyFTPServer) -> None:
     pytest.importorskip("urlplug_file")
     url = f"file://127.0.0.1:{ftp_server.port}/docs/guide.txt"
-    assert fetch(urlplug.build_opener(), url) == TREE["public/docs/guide.txt"]
+    with pytest.raises(urlplug.URLError, match="file not on local host"):
+        fetch(urlplug.build_opener(), url)
+    assert ftp_server.connections == 0

@@ -44,8 +44,9 @@ def test_listing_over_tls(client_tls: ssl.SSLContext, ftps_server: PyFTPServer) 
     assert b"guide.txt" in fetch(opener, ftps_server.url("/docs/"))
 
 
-def test_urlopen_cafile_reaches_the_ftps_handler(ca_file: Path, ftps_server: PyFTPServer) -> None:
-    with urlplug.urlopen(ftps_server.url("/readme.txt"), timeout=TIMEOUT, cafile=str(ca_file)) as resp:
+def test_urlopen_context_reaches_the_ftps_handler(ca_file: Path, ftps_server: PyFTPServer) -> None:
+    context = ssl.create_default_context(cafile=str(ca_file))
+    with urlplug.urlopen(ftps_server.url("/readme.txt"), timeout=TIMEOUT, context=context) as resp:
         assert resp.read() == TREE["public/readme.txt"]
 
 

@@ -42,7 +42,7 @@ class FTPHandler(BaseHandler):
         self._tls: ssl.SSLContext | None = None
 
     def ftp_open(self, req: Request) -> Response:
-        """Open an ``ftp:`` URL (also a remote ``file:`` URL that ``FileHandler`` hands over)."""
+        """Open an ``ftp:`` URL."""
         return self._open(req, None)
 
     def ftps_open(self, req: Request) -> Response:
@@ -77,7 +77,7 @@ class FTPHandler(BaseHandler):
         try:
             if context is None:
                 conn = self.connect_ftp(
-                    target.user, target.passwd, target.host, target.port, dirs, req.timeout
+                    target.user, target.passwd, _address(target.host), target.port, dirs, req.timeout
                 )
             else:
                 conn = self.connect_ftp(
@@ -98,6 +98,27 @@ class FTPHandler(BaseHandler):
 
             self._tls = client_context(self.context)
         return self._tls
+
+
+def _address(host: str) -> str:
+    """The address ``connect_ftp`` is given for ``ftp:``, as urllib2 did (``ftps:`` keeps the name for TLS).
+
+    A name resolves to its IPv4 address as ``socket.gethostbyname`` gives it, or else (an IPv6-only
+    name) to the first address the resolver gives; a name that does not resolve raises ``OSError``.
+    """
+    import ipaddress
+    import socket
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return host
+    try:
+        return socket.gethostbyname(host)
+    except OSError:
+        return str(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][4][0])
 
 
 def _content_type(name: str) -> str | None:
