@@ -132,15 +132,17 @@ def test_exceptions_from_handlers_propagate() -> None:
         opener.open("mem://h/")
 
 
-def test_open_returning_a_wrong_type_is_a_clear_error() -> None:
-    class Wrong(BaseHandler):
-        def mem_open(self, req: Request) -> str:
-            return "not a response"
+def test_open_returns_whatever_the_open_method_returns() -> None:
+    # urllib2 hands back what the handler gave; test doubles return their own objects.
+    marker = object()
+
+    class Double(BaseHandler):
+        def mem_open(self, req: Request) -> object:
+            return marker
 
     opener = OpenerDirector()
-    opener.add_handler(Wrong())
-    with pytest.raises(TypeError, match=r"Wrong\.mem_open returned 'str'"):
-        opener.open("mem://h/")
+    opener.add_handler(Double())
+    assert opener.open("mem://h/") is marker
 
 
 def test_open_sets_timeout_and_data() -> None:
@@ -217,13 +219,32 @@ def test_processor_returning_a_wrong_type_is_a_clear_error() -> None:
         opener.open("mem://h/")
 
 
-def test_response_processor_returning_a_wrong_type_is_a_clear_error() -> None:
+def test_open_returns_whatever_the_response_processor_returns() -> None:
     log = Recorder()
     opener = OpenerDirector()
     opener.add_handler(classic(log, "Open", mem_open=_resp))
-    opener.add_handler(classic(log, "Forgetful", mem_response=None))
-    with pytest.raises(TypeError, match=r"Forgetful\.mem_response returned 'NoneType'"):
-        opener.open("mem://h/")
+    opener.add_handler(classic(log, "Replace", mem_response=lambda req, resp: "replaced"))
+    assert opener.open("mem://h/") == "replaced"
+
+
+def test_native_hooks_are_never_read_as_a_classic_scheme() -> None:
+    class Native:
+        @urlplug.hookimpl
+        def urlplug_open(self, opener: OpenerDirector, request: Request) -> Response | None:
+            return _resp(request) if request.type == "mem" else None
+
+        @urlplug.hookimpl
+        def urlplug_error(self, args: tuple[Any, ...]) -> None:
+            return None
+
+    opener = OpenerDirector()
+    opener.add_handler(Native())
+    opener.add_handler(UnknownHandler())
+    assert "urlplug" not in opener.handle_open
+    assert "urlplug" not in opener.handle_error
+    assert opener.open("mem://h/").read() == b"ok"
+    with pytest.raises(URLError, match="unknown url type: 'urlplug'"):
+        opener.open("urlplug:x")
 
 
 # --- the error stage -----------------------------------------------------------------------------

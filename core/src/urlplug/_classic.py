@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 # urllib2 skipped these explicitly: they look like hook methods but are helpers.
 _NOT_HOOKS = frozenset({"do_open", "proxy_open", "redirect_request"})
+# A native plugin's hooks (urlplug_open, urlplug_error, ...), never a classic scheme "urlplug".
+_NATIVE_PREFIX = "urlplug_"
 _SCHEME_NAME = re.compile(r"[a-z][a-z0-9]*")
 _FIRST, _PLAIN, _LAST = "tryfirst", "plain", "trylast"
 
@@ -78,13 +80,7 @@ class _OpenAdapter(Adapter):
     hook_name = "urlplug_open"
 
     def urlplug_open(self, request: Any) -> Any:
-        response = self.method(request)
-        if response is not None and not hasattr(response, "read"):
-            raise TypeError(
-                f"{self.describe()} returned {type(response).__name__!r}; an open method must "
-                "return a response (a file-like object) or None"
-            )
-        return response
+        return self.method(request)  # whatever it returns, as urllib2: test doubles return their own
 
 
 class _ResponseAdapter(Adapter):
@@ -92,13 +88,7 @@ class _ResponseAdapter(Adapter):
     hook_name = "urlplug_response"
 
     def urlplug_response(self, exchange: Exchange) -> None:
-        response = self.method(exchange.request, exchange.response)
-        if not hasattr(response, "read"):
-            raise TypeError(
-                f"{self.describe()} returned {type(response).__name__!r}; a processor must "
-                "return the response to continue with"
-            )
-        exchange.response = response
+        exchange.response = self.method(exchange.request, exchange.response)
 
 
 class _HTTPErrorAdapter(Adapter):
@@ -119,7 +109,7 @@ class _ErrorAdapter(Adapter):
 
 def _classify(name: str) -> tuple[type[Adapter], Any, str] | None:
     """Map a method name to (adapter class, key, tier), or ``None`` if it is not a hook method."""
-    if name in _NOT_HOOKS or name.startswith("_"):
+    if name in _NOT_HOOKS or name.startswith(("_", _NATIVE_PREFIX)):
         return None
     proto, _, condition = name.partition("_")
     if not condition or _SCHEME_NAME.fullmatch(proto) is None:
