@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from .validate import check_header, check_token, check_url
+from .validate import check_url
 
 _GLOBAL_DEFAULT_TIMEOUT: Any = socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
@@ -45,9 +45,8 @@ class Request:
                 self.add_header(key, value)
         self._origin_req_host = origin_req_host
         self.unverifiable = unverifiable
-        if method is not None:
-            check_token(method, "method")
-            self.method = method
+        if method:
+            self.method = method  # checked when sent, with the headers
 
     # --- the URL -----------------------------------------------------------------------------
 
@@ -125,13 +124,14 @@ class Request:
     # --- headers -----------------------------------------------------------------------------
 
     def add_header(self, key: str, val: Any) -> None:
-        """Set header ``key`` (stored as ``key.capitalize()``), replacing any earlier value."""
-        check_header(key, val)
+        """Set header ``key`` (stored as ``key.capitalize()``), replacing any earlier value.
+
+        As in urllib2, the name and value are checked when the request is sent, not here.
+        """
         self.headers[key.capitalize()] = val
 
     def add_unredirected_header(self, key: str, val: Any) -> None:
         """Set a header that is not carried over to a redirected request."""
-        check_header(key, val)
         self.unredirected_hdrs[key.capitalize()] = val
 
     def has_header(self, header_name: str) -> bool:
@@ -159,6 +159,8 @@ class Request:
         The selector becomes the original URL; for ``https`` the original host is kept for a
         ``CONNECT`` tunnel instead.
         """
+        if self._origin_req_host is None:  # the origin's host, not the proxy's (http.cookiejar)
+            self._origin_req_host = self.origin_req_host
         if self.type == "https" and not self._tunnel_host:
             self._tunnel_host = self.host
         else:
