@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import re
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -151,10 +152,34 @@ def test_no_host_is_a_url_error(opener: urlplug.OpenerDirector) -> None:
         opener.open("http:///path", timeout=TIMEOUT)
 
 
-def test_header_with_newline_is_refused_before_sending(http_server: LoopbackHTTPServer) -> None:
-    with pytest.raises(ValueError):
-        urlplug.Request(http_server.url("/"), headers={"X-Evil": "a\r\nInjected: 1"})
+@pytest.mark.parametrize(
+    ("headers", "method", "message"),
+    [
+        ({"X-Evil": "a\r\nInjected: 1"}, None, "invalid value for header 'X-evil'"),
+        ({"X-Evil": b"a\nb"}, None, "invalid value for header 'X-evil'"),
+        ({"Bad Name": "v"}, None, "invalid header name 'Bad name'"),
+        ({}, "GET /x HTTP/1.1\r\nX:", "invalid method"),
+        ({}, "PO ST", "invalid method"),
+    ],
+)
+def test_bad_header_or_method_is_refused_when_sent_before_any_byte(
+    http_server: LoopbackHTTPServer, headers: dict[str, Any], method: str | None, message: str
+) -> None:
+    req = urlplug.Request(http_server.url("/"), headers=headers, method=method)  # no error yet
+    with pytest.raises(ValueError, match=re.escape(message)):
+        urlplug.urlopen(req, timeout=TIMEOUT)
     assert http_server.seen == []
+    assert http_server.connections == 0
+
+
+@pytest.mark.parametrize(("path", "line"), [("", "/"), ("?q=1", "/?q=1")])
+def test_a_url_without_a_path_asks_for_the_root(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer, path: str, line: str
+) -> None:
+    url = f"http://127.0.0.1:{http_server.port}{path}"
+    with opener.open(url, timeout=TIMEOUT) as response:
+        assert response.read() == f"GET {line}".encode()
+    assert http_server.seen[-1].path == line
 
 
 @pytest.mark.parametrize(
@@ -373,3 +398,72 @@ def test_header_set_directly_in_the_dict_is_still_checked(
     with pytest.raises(ValueError, match="X-folded"):
         opener.open(req, timeout=5)
     assert http_server.seen == []
+
+
+# --- a patched http.client (VCR-style tools, test doubles) ---------------------------------------
+
+
+def fake_connection_class(answer: bytes) -> type[http.client.HTTPConnection]:
+    """An ``HTTPConnection`` whose socket only has ``sendall`` and ``makefile``, as test doubles do."""
+
+    class FakeSocket(io.BytesIO):
+        sent = b""
+        io_refs = 1  # as a socket: closed once it and the files made from it are closed
+
+        def sendall(self, data: bytes) -> None:
+            FakeSocket.sent += data
+
+        def makefile(self, *args: Any, **kwargs: Any) -> FakeSocket:
+            self.io_refs += 1
+            return self
+
+        def close(self) -> None:
+            self.io_refs -= 1
+            if not self.io_refs:
+                super().close()
+
+    class FakeConnection(http.client.HTTPConnection):
+        socket_class = FakeSocket
+
+        def connect(self) -> None:
+            self.sock = FakeSocket(answer)  # type: ignore[assignment]
+
+    return FakeConnection
+
+
+def test_a_patched_http_connection_class_is_used_with_its_own_response(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = fake_connection_class(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+    monkeypatch.setattr(http.client, "HTTPConnection", fake)
+    opener = urlplug.build_opener(plugins=("urlplug-http",))
+    with opener.open("http://python.org:8080", timeout=TIMEOUT) as response:
+        assert (response.status, response.read()) == (200, b"hello")
+        assert response.geturl() == "http://python.org:8080"
+    sent = fake.socket_class.sent  # type: ignore[attr-defined]
+    assert sent.startswith(b"GET / HTTP/1.1\r\n")
+    assert b"\r\nHost: python.org:8080\r\n" in sent
+    opener.close()
+
+
+def test_a_patched_connection_class_answering_a_redirect_is_followed(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = fake_connection_class(b"HTTP/1.1 302 Found\r\nLocation: ?query\r\nContent-Length: 0\r\n\r\n")
+    monkeypatch.setattr(http.client, "HTTPConnection", fake)
+    targets: list[str] = []
+    real_request = fake.request
+
+    def request(conn: Any, method: str, url: str, *args: Any, **kwargs: Any) -> None:
+        targets.append(url)
+        real_request(conn, method, url, *args, **kwargs)
+        type(conn).connect = lambda self: setattr(  # type: ignore[method-assign]
+            self,
+            "sock",
+            fake.socket_class(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),  # type: ignore[attr-defined]
+        )
+
+    monkeypatch.setattr(fake, "request", request)
+    opener = urlplug.build_opener(plugins=("urlplug-http",))
+    with opener.open("http://python.org/path", timeout=TIMEOUT) as response:
+        assert (response.geturl(), response.read()) == ("http://python.org/path?query", b"ok")
+    assert targets == ["/path", "/path?query"]
+    opener.close()

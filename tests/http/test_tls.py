@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 import trustme
@@ -37,11 +36,6 @@ def test_https_with_context(tls_opener: urlplug.OpenerDirector, https_server: Lo
 def test_urlopen_with_context(client_tls: ssl.SSLContext, https_server: LoopbackHTTPServer) -> None:
     with urlplug.urlopen(https_server.url("/c"), timeout=TIMEOUT, context=client_tls) as response:
         assert response.read() == b"GET /c"
-
-
-def test_urlopen_with_cafile(ca_file: Path, https_server: LoopbackHTTPServer) -> None:
-    with urlplug.urlopen(https_server.url("/f"), timeout=TIMEOUT, cafile=str(ca_file)) as response:
-        assert response.read() == b"GET /f"
 
 
 def test_untrusted_ca_is_refused(opener: urlplug.OpenerDirector, https_server: LoopbackHTTPServer) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from urlplug import BaseHandler, URLError
-from urlplug.validate import check_headers
+from urlplug.validate import check_headers, check_token
 
 from .pool import ConnectionPool, Lease
 
@@ -330,7 +330,8 @@ class AbstractHTTPHandler(BaseHandler):
             except BaseException:
                 sock.close()
                 raise
-        conn.response_class = lower.response_class
+        if cls.__module__ == "http.client":  # a replacement class (a test double, VCR.py) keeps its own
+            conn.response_class = lower.response_class
         self._set_debuglevel(conn)
         return conn
 
@@ -408,9 +409,10 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
 
     Unredirected headers win over regular ones (as in urllib2); names are title-cased.
     ``Proxy-Authorization`` stays among the headers only for a request sent to a proxy as an
-    absolute URL: an origin server never sees it. Every header is checked again here, since code
-    may have written to ``req.headers`` directly instead of calling ``add_header``.
+    absolute URL: an origin server never sees it. The method and every header are checked here,
+    before anything is sent: ``ValueError`` names the bad one.
     """
+    check_token(req.get_method(), "method")
     headers = dict(req.unredirected_hdrs)
     for name, value in req.headers.items():
         headers.setdefault(name, value)

@@ -47,6 +47,7 @@ def request_head(method: str, target: str, headers: dict[str, Any], body: Any) -
     """
     if method not in _METHODS or "Host" not in headers or "Transfer-Encoding" in headers:
         return None
+    target = target or "/"  # "http://host:8080" asks for the root, as http.client writes it
     if not target.isascii() or _TARGET_FORBIDDEN.search(target) is not None:
         return None  # http.client raises InvalidURL for it
     if body is not None and (not isinstance(body, _BYTES) or "Content-Length" not in headers):
