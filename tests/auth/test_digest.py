@@ -389,12 +389,25 @@ def test_proxy_digest_answers_407_for_the_proxy(
     assert header(http_server.seen[1], "Authorization") is None
 
 
-def test_proxy_digest_without_proxy_credentials_gives_the_407(
+def test_proxy_digest_finds_credentials_stored_under_the_request_url(
+    http_server: LoopbackHTTPServer, proxy_env: pytest.MonkeyPatch
+) -> None:
+    # urllib.request's ProxyDigestAuthHandler looks the proxy realm up under the request URL.
+    http_server.default_route = proxy_authority().route()
+    handler = urlplug.ProxyDigestAuthHandler()
+    handler.add_password("proxy realm", "http://origin.invalid/", USER, PASSWORD)
+    opener = urlplug.build_opener(urlplug.ProxyHandler({"http": http_server.url("")}), handler)
+    with opener.open("http://origin.invalid/page", timeout=TIMEOUT) as response:
+        assert (response.status, response.read()) == (200, b"digest secret")
+    assert header(http_server.seen[1], "Proxy-Authorization") is not None
+
+
+def test_proxy_digest_without_credentials_for_the_proxy_realm_gives_the_407(
     http_server: LoopbackHTTPServer, proxy_env: pytest.MonkeyPatch
 ) -> None:
     http_server.default_route = proxy_authority().route()
     handler = urlplug.ProxyDigestAuthHandler()
-    handler.add_password("proxy realm", "origin.invalid", USER, PASSWORD)
+    handler.add_password("origin realm", "origin.invalid", USER, PASSWORD)
     opener = urlplug.build_opener(urlplug.ProxyHandler({"http": http_server.url("")}), handler)
     with pytest.raises(urlplug.HTTPError) as caught:
         opener.open("http://origin.invalid/page", timeout=TIMEOUT)
@@ -525,3 +538,92 @@ def test_same_nonce_challenged_again_counts_on(http_server: LoopbackHTTPServer) 
     assert opener.open(http_server.url("/private"), timeout=TIMEOUT).read() == b"digest secret"
     assert params(refused_once[0])["nc"] == "00000002"
     assert [p["nc"] for p in authority.accepted] == ["00000001", "00000003"]
+
+
+# --- urllib.request's interface ------------------------------------------------------------------
+
+
+def test_refused_credentials_raise_digest_auth_failed_whatever_the_error_handlers(
+    http_server: LoopbackHTTPServer,
+) -> None:
+    class Lenient(urlplug.BaseHandler):  # replaces the default error handler: returns the error
+        def http_error_default(self, req: Any, fp: Any, code: int, msg: str, hdrs: Any) -> Any:
+            return fp
+
+    authority = DigestAuthority(users={USER: "something else"})
+    url = protect(http_server, authority)
+    opener = digest_opener(http_server.url("/"), Lenient)
+    with pytest.raises(urlplug.HTTPError) as caught:
+        opener.open(url, timeout=TIMEOUT)
+    with caught.value:
+        assert (caught.value.code, caught.value.reason) == (401, "digest auth failed")
+        assert caught.value.geturl() == url
+    assert len(http_server.seen) == 2  # the challenge and one answer: the retries are bounded
+
+
+def test_an_override_of_http_error_401_may_reset_the_retry_count(http_server: LoopbackHTTPServer) -> None:
+    class Custom(urlplug.HTTPDigestAuthHandler):  # as programs written for urllib2 override it
+        def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            fp.close()
+            retry = self.http_error_auth_reqed("www-authenticate", req.full_url, req, headers)
+            self.reset_retry_count()
+            return retry
+
+    url = protect(http_server, DigestAuthority())
+    opener = urlplug.build_opener(Custom(passwords_for(http_server.url("/"))))
+    with opener.open(url, timeout=TIMEOUT) as response:
+        assert response.read() == b"digest secret"
+
+
+def test_get_cnonce_override_is_used_for_every_answer(http_server: LoopbackHTTPServer) -> None:
+    class Fixed(urlplug.HTTPDigestAuthHandler):
+        def get_cnonce(self, nonce: str) -> str:
+            return "c" * 16
+
+    url = protect(http_server, DigestAuthority())
+    opener = urlplug.build_opener(Fixed(passwords_for(http_server.url("/"))))
+    for _ in range(2):  # the answer to the challenge, then credentials sent up front
+        opener.open(url, timeout=TIMEOUT).close()
+    assert [params(seen)["cnonce"] for seen in http_server.seen[1:]] == ["c" * 16, "c" * 16]
+
+
+def test_get_authorization_answers_challenge_parameters(http_server: LoopbackHTTPServer) -> None:
+    handler = urlplug.HTTPDigestAuthHandler(passwords_for(http_server.url("/")))
+    req = urlplug.Request(http_server.url("/private"))
+    chal = {"realm": "digest realm", "nonce": "abc", "qop": "auth", "algorithm": "SHA-256"}
+    answer = handler.get_authorization(req, chal)
+    assert answer is not None
+    fields = digest_params("Digest " + answer)
+    assert (fields["username"], fields["nonce"], fields["uri"], fields["nc"]) == (
+        USER,
+        "abc",
+        "/private",
+        "00000001",
+    )
+    assert handler.get_authorization(urlplug.Request("http://elsewhere.invalid/"), chal) is None
+
+
+def test_retry_http_digest_auth_answers_one_challenge(http_server: LoopbackHTTPServer) -> None:
+    authority = DigestAuthority()
+    url = protect(http_server, authority)
+    handler = urlplug.HTTPDigestAuthHandler(passwords_for(http_server.url("/")))
+    opener = urlplug.build_opener(handler)
+    with pytest.raises(urlplug.HTTPError) as caught:
+        urlplug.build_opener().open(url, timeout=TIMEOUT)
+    with caught.value:
+        challenge = caught.value.headers["WWW-Authenticate"]
+    req = urlplug.Request(url)
+    with handler.retry_http_digest_auth(req, challenge) as response:
+        assert response.read() == b"digest secret"
+    assert opener is handler.parent
+
+
+def test_get_algorithm_impls_and_entity_digest() -> None:
+    handler = urlplug.AbstractDigestAuthHandler()
+    h, kd = handler.get_algorithm_impls("SHA-256")
+    assert h("x") == hashlib.sha256(b"x").hexdigest()
+    assert kd("s", "d") == hashlib.sha256(b"s:d").hexdigest()
+    with pytest.raises(ValueError, match=r"^Unsupported digest authentication algorithm 'invalid'$"):
+        handler.get_algorithm_impls("invalid")
+    assert handler.get_entity_digest(b"body", {"algorithm": "MD5"}) == hashlib.md5(b"body").hexdigest()
+    assert handler.get_entity_digest(io.BytesIO(b"body"), {}) is None

@@ -86,12 +86,35 @@ def test_default_ports_are_filled_in(mgr: HTTPPasswordMgr, registered: str, aske
     assert mgr.find_user_password("realm", asked) == CREDS
 
 
-@pytest.mark.parametrize(
-    "asked", ["http://example.com/", "https://example.com/x", "http://example.com:80/", "example.com"]
-)
-def test_bare_host_matches_any_scheme_on_its_default_port(mgr: HTTPPasswordMgr, asked: str) -> None:
+@pytest.mark.parametrize("asked", ["http://example.com/", "https://example.com/x", "example.com"])
+def test_bare_host_matches_any_scheme_with_an_implied_port(mgr: HTTPPasswordMgr, asked: str) -> None:
     mgr.add_password("realm", "example.com", *CREDS)
     assert mgr.find_user_password("realm", asked) == CREDS
+
+
+# urllib.request tells an explicit default port from an implied one where a bare authority is involved:
+# without a scheme no default port can be guessed.
+@pytest.mark.parametrize(
+    ("registered", "asked", "found"),
+    [
+        ("http://g.example.com:80", "g.example.com:80", True),
+        ("http://g.example.com:80", "g.example.com", False),
+        ("http://g.example.com:80", "http://g.example.com", True),
+        ("http://g.example.com:80", "g.example.com:100", False),
+        ("http://h.example.com", "h.example.com", True),
+        ("http://h.example.com", "h.example.com:80", True),
+        ("i.example.com:80", "i.example.com", False),
+        ("i.example.com:80", "http://i.example.com", True),
+        ("j.example.com", "j.example.com:80", False),
+        ("j.example.com", "http://j.example.com:80", False),
+        ("j.example.com", "http://j.example.com", True),
+    ],
+)
+def test_explicit_and_implied_default_ports_as_urllib_request(
+    mgr: HTTPPasswordMgr, registered: str, asked: str, found: bool
+) -> None:
+    mgr.add_password("realm", registered, *CREDS)
+    assert mgr.find_user_password("realm", asked) == (CREDS if found else (None, None))
 
 
 @pytest.mark.parametrize("asked", ["http://example.com:8080/", "example.com:8080", "example.org"])

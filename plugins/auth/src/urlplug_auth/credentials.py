@@ -18,6 +18,11 @@ from .protection import DigestChallenge
 _ATTR_CHARS = "!#$&+-.^_`|~"
 
 
+def new_cnonce() -> str:
+    """A fresh client nonce: 128 random bits from the OS, in hex (as ``secrets.token_hex(16)``)."""
+    return os.urandom(16).hex()
+
+
 class DigestCredentials:
     """``user``'s answers to ``challenge``: :meth:`authorization` for each request."""
 
@@ -46,10 +51,16 @@ class DigestCredentials:
         """Whether these are the credentials of ``user`` with ``password``."""
         return user == self.user and password == self._password
 
-    def authorization(self, method: str, uri: str, qop: str | None, nc: str, body: bytes = b"") -> str:
-        """The header value for a request of ``method`` on ``uri`` with nonce count ``nc``."""
+    def authorization(
+        self, method: str, uri: str, qop: str | None, nc: str, body: bytes = b"", cnonce: str | None = None
+    ) -> str:
+        """The header value for a request of ``method`` on ``uri`` with nonce count ``nc``.
+
+        ``cnonce`` is the client nonce; by default 128 random bits from the OS.
+        """
         challenge = self.challenge
-        cnonce = os.urandom(16).hex()  # 128 random bits from the OS, as secrets.token_hex(16)
+        if cnonce is None:
+            cnonce = new_cnonce()
         response = response_digest(
             challenge.algorithm,
             secret=self._secret,

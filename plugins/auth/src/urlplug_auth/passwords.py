@@ -57,12 +57,14 @@ class HTTPPasswordMgr:
         with self._lock:
             entries = self._entries.setdefault(realm, {})
             for scope in scopes:
-                entries[scope] = (user, passwd)
+                for form in scope.reduced():
+                    entries[form] = (user, passwd)
             self._answers.clear()
 
     def find_user_password(self, realm: str | None, authuri: str) -> tuple[str | None, str | None]:
         """Return ``(user, password)`` for ``realm`` and ``authuri``, or ``(None, None)``.
 
+        URIs are compared as ``urllib.request`` compares them (see :mod:`urlplug_auth.scopes` for ports).
         When several registered URIs cover ``authuri``, the one registered first wins, as in urllib2
         (register ``/`` after ``/admin`` for ``/admin`` to keep its own credentials).
         """
@@ -77,8 +79,16 @@ class HTTPPasswordMgr:
         with self._lock:
             entries = self._entries.get(realm, {})
             found = None
-            if target is not None:
-                found = next((value for scope, value in entries.items() if scope.covers(target)), None)
+            if target is not None:  # urllib.request's search: default port filled in first
+                found = next(
+                    (
+                        value
+                        for form in target.reduced()
+                        for scope, value in entries.items()
+                        if scope.covers(form)
+                    ),
+                    None,
+                )
             if len(self._answers) >= _ANSWERS_KEPT:
                 self._answers.clear()
             self._answers[realm, authuri] = found

@@ -45,6 +45,11 @@ class Retries:
         finally:
             stack.pop()
 
+    def refused(self) -> Any:
+        """The refused response being answered, if it has not been drained for a retry yet."""
+        stack = self._state()[1]
+        return stack[-1] if stack else None
+
     def retry(self, opener: Any, req: Any) -> Any:
         """Drain the refused response, then open ``req`` again through ``opener``."""
         depths, stack = self._state()
