@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -162,26 +163,62 @@ def test_urlopen_with_a_new_context_per_call_keeps_a_bounded_number_of_openers(
         urlplug.urlcleanup()
 
 
-def test_urlopen_with_cafile_trusts_it(https_server: Any, ca_file: Path) -> None:
+CAFILE = pytest.mark.skipif(
+    sys.version_info >= (3, 13), reason="urlopen has no cafile/capath/cadefault from Python 3.13 on"
+)
+
+
+@CAFILE
+def test_urlopen_with_cafile_trusts_it_and_warns(https_server: Any, ca_file: Path) -> None:
     try:
-        with urlplug.urlopen(https_server.url("/ca"), cafile=str(ca_file), timeout=5) as resp:
+        with pytest.warns(DeprecationWarning, match="cafile, capath and cadefault are deprecated"):
+            resp = urlplug.urlopen(https_server.url("/ca"), cafile=str(ca_file), timeout=5)
+        with resp:
             assert resp.read() == b"GET /ca"
     finally:
         urlplug.urlcleanup()
 
 
+@CAFILE
 def test_urlopen_refuses_an_untrusted_certificate(https_server: Any, tmp_path: Path) -> None:
     import trustme
 
     other_ca = tmp_path / "other.pem"
     trustme.CA().cert_pem.write_to_path(str(other_ca))
     try:
-        with pytest.raises(urlplug.URLError, match="CERTIFICATE_VERIFY_FAILED"):
+        with (
+            pytest.warns(DeprecationWarning),
+            pytest.raises(urlplug.URLError, match="CERTIFICATE_VERIFY_FAILED"),
+        ):
             urlplug.urlopen(https_server.url("/"), cafile=str(other_ca), timeout=5)
     finally:
         urlplug.urlcleanup()
 
 
+@CAFILE
+def test_urlopen_cadefault_verifies_against_the_system_store(https_server: Any, client_tls: Any) -> None:
+    # The installed opener trusts the test CA; cadefault asks for the system's CAs instead.
+    urlplug.install_opener(urlplug.build_opener(urlplug.HTTPSHandler(context=client_tls)))
+    try:
+        with urlplug.urlopen(https_server.url("/"), timeout=5) as resp:
+            assert resp.status == 200
+        with (
+            pytest.warns(DeprecationWarning),
+            pytest.raises(urlplug.URLError, match="CERTIFICATE_VERIFY_FAILED"),
+        ):
+            urlplug.urlopen(https_server.url("/"), cadefault=True, timeout=5)
+    finally:
+        urlplug.urlcleanup()
+
+
+@CAFILE
 def test_urlopen_refuses_context_together_with_cafile(client_tls: Any, ca_file: Path) -> None:
-    with pytest.raises(ValueError, match="either an SSLContext or cafile"):
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="can't pass both context"):
         urlplug.urlopen("https://127.0.0.1:9/", context=client_tls, cafile=str(ca_file))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="cafile is accepted before Python 3.13")
+@pytest.mark.parametrize("name", ["cafile", "capath", "cadefault"])
+def test_urlopen_has_the_running_pythons_signature(name: str) -> None:
+    with pytest.raises(TypeError, match=name):
+        urlplug.urlopen("https://127.0.0.1:9/", **{name: "x"})

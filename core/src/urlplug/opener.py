@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import warnings
 from collections import OrderedDict, defaultdict
@@ -128,27 +129,66 @@ def _default_opener() -> Any:
     return _opener
 
 
-def urlopen(
+def _urlopen(
     url: str | Request,
-    data: Any = None,
-    timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
-    *,
-    cafile: str | None = None,
-    capath: str | None = None,
-    cadefault: bool = False,
-    context: ssl.SSLContext | None = None,
+    data: Any,
+    timeout: float | None,
+    context: ssl.SSLContext | None,
+    ca: tuple[str | None, str | None] | None = None,
 ) -> Any:
-    """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
-
-    The default opener is built once, on first use, by ``build_opener()``. ``cafile``/``capath``
-    (CA certificates to trust) or ``context`` (an ``ssl.SSLContext``) give this call an opener
-    whose HTTPS and FTPS handlers use them. ``cadefault`` is ignored, as in urllib2.
-    """
-    if context is not None or cafile is not None or capath is not None:
-        opener: Any = _tls_opener(context, cafile, capath)
+    if context is not None or ca is not None:
+        opener: Any = _tls_opener(context, *(ca or (None, None)))
     else:
         opener = _default_opener()
     return opener.open(url, data, timeout)
+
+
+if sys.version_info >= (3, 13):  # the running Python's signature: cafile and friends are gone
+
+    def urlopen(
+        url: str | Request,
+        data: Any = None,
+        timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
+        *,
+        context: ssl.SSLContext | None = None,
+    ) -> Any:
+        """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
+
+        The default opener is built once, on first use, by ``build_opener()``. ``context`` (an
+        ``ssl.SSLContext``) gives this call an opener whose HTTPS and FTPS handlers use it.
+        """
+        return _urlopen(url, data, timeout, context)
+
+else:
+
+    def urlopen(
+        url: str | Request,
+        data: Any = None,
+        timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
+        *,
+        cafile: str | None = None,
+        capath: str | None = None,
+        cadefault: bool = False,
+        context: ssl.SSLContext | None = None,
+    ) -> Any:
+        """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
+
+        The default opener is built once, on first use, by ``build_opener()``. ``context`` (an
+        ``ssl.SSLContext``) gives this call an opener whose HTTPS and FTPS handlers use it.
+        ``cafile``/``capath`` (CA certificates to trust) and ``cadefault`` (the system's CA store)
+        do the same with a verifying context made from them; as in ``urllib.request`` of this
+        Python they are deprecated (``DeprecationWarning``) and cannot be combined with ``context``.
+        """
+        if not (cafile or capath or cadefault):
+            return _urlopen(url, data, timeout, context)
+        warnings.warn(
+            "cafile, capath and cadefault are deprecated, use a custom context instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if context is not None:
+            raise ValueError("You can't pass both context and any of cafile, capath, and cadefault")
+        return _urlopen(url, data, timeout, None, (cafile, capath))
 
 
 # Openers for TLS settings given to urlopen, so that calls with the same setting share kept-alive
@@ -159,8 +199,6 @@ _tls_openers: OrderedDict[Hashable, OpenerDirector] = OrderedDict()
 
 
 def _tls_opener(context: ssl.SSLContext | None, cafile: str | None, capath: str | None) -> OpenerDirector:
-    if context is not None and (cafile is not None or capath is not None):
-        raise ValueError("give either an SSLContext or cafile/capath, not both")
     key: Hashable = ("context", id(context)) if context is not None else ("files", cafile, capath)
     evicted = []
     with _opener_lock:
