@@ -366,3 +366,29 @@ def test_proxy_url_with_control_characters_is_refused() -> None:
     with pytest.raises(ValueError, match="control characters"):
         opener.open("http://example.test/", timeout=5)
     assert recorder.opened == []
+
+
+# --- a proxy scheme no installed plugin serves ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "url"),
+    [("ALL_PROXY", "http://example.invalid/"), ("https_proxy", "https://example.invalid/")],
+)
+def test_socks_proxy_from_the_environment_without_its_plugin_names_variable_and_plugin(
+    proxy_env: pytest.MonkeyPatch, variable: str, url: str
+) -> None:
+    proxy_env.setenv(variable, "socks5://127.0.0.1:1080")
+    opener = urlplug.build_opener()
+    with pytest.raises(urlplug.URLError) as caught:
+        opener.open(url, timeout=5)  # never sent directly: that would bypass the configured proxy
+    message = str(caught.value.reason)
+    assert f"{variable.lower()} in the environment" in message
+    assert "socks5 proxy" in message
+    assert "pip install urlplug-socks" in message
+
+
+def test_socks_proxy_given_to_the_handler_without_its_plugin_names_the_entry() -> None:
+    opener = urlplug.build_opener(ProxyHandler({"http": "socks5h://127.0.0.1:1080"}), plugins=())
+    with pytest.raises(urlplug.URLError, match="ProxyHandler's 'http' entry is a socks5h proxy"):
+        opener.open("http://example.invalid/", timeout=5)

@@ -53,6 +53,11 @@ SCHEME_PROVIDERS: dict[str, str] = {
     "data": "urlplug-file",
     "ftp": "urlplug-ftp",
     "ftps": "urlplug-ftp",
+    # proxy schemes (ALL_PROXY=socks5://...)
+    "socks4": "urlplug-socks",
+    "socks4a": "urlplug-socks",
+    "socks5": "urlplug-socks",
+    "socks5h": "urlplug-socks",
 }
 """URL scheme -> the distribution of the family that opens it."""
 
@@ -60,3 +65,10 @@ SCHEME_PROVIDERS: dict[str, str] = {
 def install_hint(dist: str) -> str:
     """The advice appended to errors about a missing distribution."""
     return f"install {dist} (pip install {dist})"
+
+
+def installed(dist: str) -> bool:
+    """Whether distribution ``dist`` is installed (whatever ``URLPLUG_PLUGINS`` says)."""
+    from .entrypoints import distribution
+
+    return distribution(dist, ()) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .catalog import SCHEME_PROVIDERS, install_hint
+from .catalog import SCHEME_PROVIDERS, install_hint, installed
 from .errors import URLError
 
 if TYPE_CHECKING:
@@ -48,14 +48,8 @@ class UnknownHandler(BaseHandler):
         dist = SCHEME_PROVIDERS.get(scheme)
         if dist is None:
             hint = ""
-        elif _installed(dist):
+        elif installed(dist):
             hint = f" — {dist} is installed, but this opener has no handler for it"
         else:
             hint = f" — {install_hint(dist)}"
         raise URLError(f"unknown url type: {scheme!r}{hint}")
-
-
-def _installed(dist: str) -> bool:
-    from .entrypoints import distribution
-
-    return distribution(dist, ()) is not None

@@ -27,7 +27,7 @@ def default_proxy_handler() -> ProxyHandler | None:
     if any(key != "no" for key in proxies):
         from .handler import ProxyHandler
 
-        return ProxyHandler(proxies)
+        return ProxyHandler()  # reads the environment itself, and says so in its errors
     return None
 
 

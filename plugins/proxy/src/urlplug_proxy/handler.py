@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
-from urlplug import BaseHandler
+from urlplug import BaseHandler, URLError
+from urlplug.catalog import SCHEME_PROVIDERS, install_hint, installed
 from urlplug.origin import DEFAULT_PORTS
 from urlplug.validate import check_url
 
@@ -23,6 +24,7 @@ __all__ = ["ProxyHandler"]
 
 # all_proxy covers the schemes a forward proxy can carry that have no <scheme>_proxy of their own.
 _ALL_SCHEMES = ("http", "https", "ftp")
+_TUNNELLING = ("http", "https")  # proxy schemes this handler speaks itself (CONNECT for https)
 # A key becomes a method name (<scheme>_open), which the opener reads as "<scheme>" + "_open".
 _SCHEME_KEY = re.compile(r"[a-z][a-z0-9]*")
 
@@ -98,13 +100,24 @@ class ProxyHandler(BaseHandler):
             no_proxy = environment_proxies().get("no")
         self.no_proxy = NoProxy(no_proxy)
         routes = {scheme: url for scheme, url in routes.items() if url}
+        where = "{}_proxy in the environment" if from_environment else "ProxyHandler's {!r} entry"
+        self._sources = {scheme: where.format(scheme) for scheme in routes}  # for errors
         everything = routes.pop("all", None)
         if everything is not None:
             for scheme in _ALL_SCHEMES:
-                routes.setdefault(scheme, everything)
+                if scheme not in routes:
+                    routes[scheme] = everything
+                    self._sources[scheme] = where.format("all")
         for scheme, url in routes.items():
             if _SCHEME_KEY.fullmatch(scheme):
                 setattr(self, f"{scheme}_open", self._opener_for(url, scheme))
+
+    def _check_served(self, proxy: str, proxy_type: str, scheme: str) -> None:
+        """Refuse a proxy of a scheme whose plugin is missing: going direct would bypass it."""
+        dist = SCHEME_PROVIDERS.get(proxy_type)
+        if proxy_type not in _TUNNELLING and dist is not None and not installed(dist):
+            source = self._sources.get(scheme, "the proxy settings")
+            raise URLError(f"proxy {proxy!r} from {source} is a {proxy_type} proxy: {install_hint(dist)}")
 
     def _opener_for(self, proxy: str, scheme: str) -> Callable[[Request], Any]:
         def open_through_proxy(req: Request) -> Any:
@@ -134,8 +147,9 @@ class ProxyHandler(BaseHandler):
             req.add_unredirected_header(
                 "Proxy-authorization", _basic_credentials(parsed.user, parsed.password)
             )
+        self._check_served(proxy, proxy_type, type)
         req.set_proxy(parsed.hostport, proxy_type)
-        if orig_type in (proxy_type, "https"):
+        if orig_type == proxy_type or (orig_type == "https" and proxy_type in _TUNNELLING):
             return None
         # The handlers of orig_type do not speak the proxy's protocol: open it as proxy_type.
         if self.parent is None:
