@@ -17,7 +17,9 @@ def run_aliased(code: str) -> subprocess.CompletedProcess[str]:
         urllib.request = urlplug
     """
     script = textwrap.dedent(prelude) + textwrap.dedent(code)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 @pytest.mark.parametrize(

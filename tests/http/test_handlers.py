@@ -328,6 +328,13 @@ def test_abstract_handler_opens_nothing_itself() -> None:
     assert hasattr(AbstractHTTPHandler, "do_open")
 
 
+def test_debuglevel_defaults_to_http_clients_class_wide_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http.client.HTTPConnection, "debuglevel", 6)
+    monkeypatch.setattr(http.client.HTTPSConnection, "debuglevel", 7)
+    assert (HTTPHandler()._debuglevel, urlplug.HTTPSHandler()._debuglevel) == (6, 7)
+    assert HTTPHandler(debuglevel=2)._debuglevel == 2
+
+
 def test_debuglevel_prints_the_exchange(
     make_opener: Callable[..., urlplug.OpenerDirector],
     http_server: LoopbackHTTPServer,

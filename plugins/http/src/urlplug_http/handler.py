@@ -80,14 +80,26 @@ class AbstractHTTPHandler(BaseHandler):
     handler (``opener.close()``) closes it.
     """
 
+    _connection_name = "HTTPConnection"  # whose class-wide debuglevel applies when none is given
+
     def __init__(self, debuglevel: int | None = None, *, pool: ConnectionPool | None = None) -> None:
         # None: the connections keep http.client's default (``HTTPConnection.debuglevel``).
-        self._debuglevel = debuglevel
+        self._level = debuglevel
         self.pool = pool if pool is not None else ConnectionPool()
+
+    @property
+    def _debuglevel(self) -> int:
+        """The debug level in force, as ``urllib.request`` names it: the one given, else ``http.client``'s."""
+        if self._level is not None:
+            return self._level
+        import http.client
+
+        level: int = getattr(http.client, self._connection_name).debuglevel
+        return level
 
     def set_http_debuglevel(self, level: int) -> None:
         """Set the ``http.client`` debug level of the connections made from now on."""
-        self._debuglevel = level
+        self._level = level
 
     def close(self) -> None:
         """Close the pooled connections and detach from the opener."""
@@ -336,8 +348,8 @@ class AbstractHTTPHandler(BaseHandler):
         return conn
 
     def _set_debuglevel(self, conn: http.client.HTTPConnection) -> None:
-        if self._debuglevel is not None:
-            conn.set_debuglevel(self._debuglevel)
+        if self._level is not None:
+            conn.set_debuglevel(self._level)
 
 
 class HTTPHandler(AbstractHTTPHandler):
@@ -357,6 +369,8 @@ class HTTPSHandler(AbstractHTTPHandler):
     (``ssl.create_default_context()``: the system's CA store, host name checks, SNI) made on first
     use. ``check_hostname``, when not ``None``, overrides the context's setting.
     """
+
+    _connection_name = "HTTPSConnection"
 
     def __init__(
         self,
