@@ -1,29 +1,29 @@
-"""``AbstractHTTPHandler``, ``HTTPHandler``, ``HTTPSHandler``: HTTP(S) requests on kept-alive connections.
+"""``AbstractHTTPHandler``, ``HTTPHandler``, ``HTTPSHandler``: urllib2's HTTP policy, connections kept alive.
 
-The default handlers send every request through a :class:`~urlplug_http.ConnectionPool`. A subclass
-that calls :meth:`AbstractHTTPHandler.do_open` with a connection class of its own gets urllib2's
-behaviour instead: one connection per request, closed when the response is done.
+The handlers prepare requests (``do_request_``) and send them (``do_open``). The default handlers send
+every request through :mod:`urlplug_http.transport`, which keeps connections alive in a
+:class:`~urlplug_http.ConnectionPool`. A subclass that calls :meth:`AbstractHTTPHandler.do_open` with a
+connection class of its own, or a program that replaced ``http.client``'s connection classes (VCR.py,
+test doubles), gets urllib2's behaviour instead: one connection per request, through that class's
+``request`` and ``getresponse``, closed when the response is done.
 
 ``http.client`` (and with it ``email`` and ``ssl``) is imported by the first request, not by
-``build_opener()``: a program pays for the HTTP machinery when it uses it. It connects; the common
-requests are then written and read by :mod:`urlplug_http.wire`, while a patched connection class
-or a debug level goes through ``http.client``'s own ``request`` and ``getresponse``.
+``build_opener()``: a program pays for the HTTP machinery when it uses it.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import socket
 import threading
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from urlplug import BaseHandler, URLError
 from urlplug.validate import check_headers, check_token
 
-from .pool import ConnectionPool, Lease
+from .pool import ConnectionPool
 
 if TYPE_CHECKING:
     import http.client
@@ -31,31 +31,14 @@ if TYPE_CHECKING:
 
     from urlplug import Request
 
-    from .response import HTTPResponse
-
-_DEFAULT_TIMEOUT: Any = socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
-# Methods that may be sent again when a kept-alive connection turns out to be dead (RFC 9110 9.2.2).
-_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
-_REPLAYABLE_BODIES = (bytes, bytearray, memoryview)
-
-
-class _Lower(NamedTuple):
-    """``http.client`` and this plugin's modules on it, loaded by the first request."""
-
-    client: ModuleType  # http.client
-    wire: ModuleType  # urlplug_http.wire
-    response_class: type[HTTPResponse]
-
 
 @functools.cache
-def _lower() -> _Lower:
-    """What sending a request needs, imported once: an import statement per request costs a microsecond."""
-    import http.client
+def _transport() -> ModuleType:
+    """The transport module, imported once by the first request (an import statement per request costs
+    a microsecond)."""
+    from . import transport
 
-    from . import wire
-    from .response import HTTPResponse
-
-    return _Lower(http.client, wire, HTTPResponse)
+    return transport
 
 
 def _http_connection(host: str, **kwargs: Any) -> http.client.HTTPConnection:
@@ -156,18 +139,31 @@ class AbstractHTTPHandler(BaseHandler):
         The default handlers pass their own marker classes and get a kept-alive connection from the
         pool. Any other ``http_class`` (the ``http.client.HTTPConnection`` API, called as
         ``http_class(host, timeout=..., **http_conn_args)``) is used as urllib2 did: one connection,
-        ``Connection: close``, the connection's response returned with ``url`` set. Errors while
+        ``Connection: close``, the connection's response returned with ``url`` set; so is
+        ``http.client``'s connection class when a program has replaced or patched it. Errors while
         sending become ``URLError``.
         """
+        if not req.host:
+            raise URLError("no host given")
         if http_class is _http_connection or http_class is _https_connection:
-            return self._open_pooled(req, http_class is _https_connection, http_conn_args.get("context"))
+            secure = http_class is _https_connection
+            transport = _transport()
+            if transport.stock(secure):
+                headers, proxy_authorization = _request_headers(req)
+                context = http_conn_args.get("context")
+                try:
+                    response = transport.open_pooled(
+                        self.pool, req, headers, proxy_authorization, secure, context, self._level
+                    )
+                except transport.TunnelRefused as refused:
+                    return self._refused_tunnel(req, refused.answer)
+                response.url = req.full_url
+                response.msg = response.reason
+                return response
         return self._open_once(http_class, req, **http_conn_args)
 
     def _open_once(self, http_class: Any, req: Request, **http_conn_args: Any) -> Any:
-        host = req.host
-        if not host:
-            raise URLError("no host given")
-        conn = http_class(host, timeout=req.timeout, **http_conn_args)
+        conn = http_class(req.host, timeout=req.timeout, **http_conn_args)
         self._set_debuglevel(conn)
         headers, proxy_authorization = _request_headers(req)
         headers["Connection"] = "close"
@@ -199,52 +195,6 @@ class AbstractHTTPHandler(BaseHandler):
         response.msg = response.reason
         return response
 
-    def _open_pooled(self, req: Request, secure: bool, context: ssl.SSLContext | None) -> Any:
-        lower = _lower()
-        host = req.host
-        if not host:
-            raise URLError("no host given")
-        cls = lower.client.HTTPSConnection if secure else lower.client.HTTPConnection
-        headers, proxy_authorization = _request_headers(req)
-        tunnel = req._tunnel_host
-        key = (cls, host, context, tunnel, req.has_proxy())
-        method = req.get_method()
-        body = req.data
-        replayable = method in _IDEMPOTENT and (body is None or isinstance(body, _REPLAYABLE_BODIES))
-        timeout = req.timeout
-
-        conn: Any = self.pool.get(key, check=not replayable)
-        response = None
-        if conn is not None:
-            if conn.timeout != timeout:
-                conn.sock.settimeout(socket.getdefaulttimeout() if timeout is _DEFAULT_TIMEOUT else timeout)
-                conn.timeout = timeout
-            response = self._exchange(conn, req, method, body, headers, retry=replayable)
-        if response is None:
-            conn = self._connect(cls, host, tunnel, context, timeout, proxy_authorization)
-            if isinstance(conn, lower.response_class):  # the proxy refused the tunnel
-                return self._refused_tunnel(req, conn)
-            response = self._exchange(conn, req, method, body, headers, retry=False)
-            assert response is not None
-
-        if isinstance(response, lower.response_class):
-            # http.client remembers the response on its connection, and the response will hold the
-            # connection's lease: drop the first link so that an abandoned response is freed (and
-            # its connection closed) at once, not by the cycle collector.
-            conn._HTTPConnection__response = None
-            if response.will_close:
-                response._lease = Lease(response._socket)
-            else:
-                response._lease = self.pool.lease(key, conn)
-                if response.length == 0:
-                    response._close_conn()
-        elif conn.sock:  # a patched connection class with a response of its own: no reuse
-            conn.sock.close()
-            conn.sock = None
-        response.url = req.full_url
-        response.msg = response.reason
-        return response
-
     def _refused_tunnel(self, req: Request, answer: Any) -> Any:
         """The outcome of a proxy's refusal to open a tunnel: never taken for the origin's response.
 
@@ -260,92 +210,6 @@ class AbstractHTTPHandler(BaseHandler):
                 return result
         answer.close()
         raise URLError(f"Tunnel connection failed: {answer.status} {answer.reason}")
-
-    def _exchange(
-        self, conn: Any, req: Request, method: str, body: Any, headers: dict[str, Any], retry: bool
-    ) -> Any:
-        """Send the request on ``conn`` and read the response head.
-
-        With ``retry`` (a kept-alive connection and a request that can be sent again), a connection
-        that fails before any byte of the response arrives is closed and ``None`` returned.
-        """
-        lower = _lower()
-        wire = lower.wire
-        head = wire.request_head(method, req.selector, headers, body) if wire.is_stock(conn) else None
-        try:
-            if head is None:
-                conn.request(
-                    method, req.selector, body, headers, encode_chunked="Transfer-Encoding" in headers
-                )
-            else:
-                wire.send(conn, head, body)
-        except OSError as exc:
-            conn.close()
-            if retry and isinstance(exc, ConnectionError):
-                return None
-            raise URLError(exc) from exc
-        except BaseException:
-            conn.close()
-            raise
-        try:
-            return conn.getresponse() if head is None else wire.receive(conn, method)
-        except lower.client.RemoteDisconnected:
-            conn.close()
-            if retry:
-                return None
-            raise
-        except BaseException:
-            conn.close()
-            raise
-
-    def _connect(
-        self,
-        cls: Any,
-        host: str,
-        tunnel: str | None,
-        context: ssl.SSLContext | None,
-        timeout: Any,
-        proxy_authorization: str | None,
-    ) -> Any:
-        """A new connection to ``host``, or through the proxy ``host`` to ``tunnel``.
-
-        Returns the proxy's answer instead when it refuses the tunnel.
-        """
-        lower = _lower()
-        if tunnel is None or context is None:
-            conn = (
-                cls(host, timeout=timeout) if context is None else cls(host, timeout=timeout, context=context)
-            )
-        else:
-            from .tunnel import request_tunnel, split_hostport
-
-            proxy = lower.client.HTTPConnection(host, timeout=timeout)
-            self._set_debuglevel(proxy)
-            try:
-                proxy.connect()
-                sock, proxy.sock = proxy.sock, None
-            except OSError as exc:
-                proxy.close()
-                raise URLError(exc) from exc
-            try:
-                answer = request_tunnel(sock, tunnel, proxy_authorization, proxy.debuglevel)
-                if not 200 <= answer.status < 300:
-                    answer._lease = Lease(sock)
-                    return answer
-                answer.close()
-                origin, port = split_hostport(tunnel, 443)
-                conn = cls(origin, port, timeout=timeout, context=context)
-                conn.sock = context.wrap_socket(sock, server_hostname=origin)
-            except OSError as exc:
-                sock.close()
-                raise URLError(exc) from exc
-            except BaseException:
-                sock.close()
-                raise
-        if cls.__module__ == "http.client":  # a replacement class (a test double, VCR.py) keeps its own
-            conn.response_class = lower.response_class
-        self._set_debuglevel(conn)
-        return conn
 
     def _set_debuglevel(self, conn: http.client.HTTPConnection) -> None:
         if self._level is not None:
@@ -437,12 +301,12 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
 
 
 def _content_length(data: Any, method: str) -> int | None:
-    """The size of a request body: bytes-like objects and seekable binary files; else ``None``."""
-    if data is None:
-        import http.client
+    """The size of a request body: bytes-like objects and seekable binary files; else ``None``.
 
-        length: int | None = http.client.HTTPConnection._get_content_length(data, method)  # type: ignore[attr-defined]
-        return length
+    No body is a length of 0 for the methods that expect one (POST, PUT, PATCH), as in ``http.client``.
+    """
+    if data is None:
+        return 0 if method.upper() in ("PATCH", "POST", "PUT") else None
     if hasattr(data, "read"):
         return _file_length(data)
     try:

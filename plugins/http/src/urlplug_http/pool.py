@@ -44,12 +44,12 @@ class ConnectionPool:
         """The number of idle connections."""
         return self._count
 
-    def get(self, key: Hashable, *, check: bool = False) -> Any | None:
+    def get(self, key: Hashable) -> Any | None:
         """An idle connection for ``key`` (the most recently used one), or ``None``.
 
-        With ``check``, a connection the server has closed (or that has unexpected data waiting)
-        is closed and skipped, at the cost of a ``poll`` call: use it before a request that cannot
-        be retried.
+        Every candidate is polled first (one ``poll`` call): a connection the server has closed, or
+        with bytes waiting that no request asked for, is closed and skipped, so the next request
+        always reads the server's answer to it.
         """
         stale = []
         conn = None
@@ -64,7 +64,7 @@ class ConnectionPool:
                     stale.extend(c for _, c in idle)
                     self._count -= len(idle)
                     idle.clear()
-                elif check and _dropped(candidate):
+                elif _dropped(candidate):
                     stale.append(candidate)
                 else:
                     conn = candidate
@@ -134,6 +134,12 @@ class Lease:
         self.generation = generation
         _leased.add(self)
 
+    def keep(self) -> None:
+        """End the lease without closing anything: the socket goes on serving (a ``CONNECT`` tunnel)."""
+        _leased.discard(self)
+        self.pool = None
+        self.conn = self.sock = None
+
     def release(self, reusable: bool) -> None:
         """Give the connection back for reuse, or close it when it cannot carry another request."""
         _leased.discard(self)
@@ -143,7 +149,8 @@ class Lease:
             return
         if conn is not None:
             conn.close()
-        self.sock.close()
+        if self.sock is not None:
+            self.sock.close()
 
 
 def _dropped(conn: Any) -> bool:

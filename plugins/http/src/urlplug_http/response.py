@@ -6,18 +6,25 @@ and ``read(n)`` returns ``b""`` when a body ends before its ``Content-Length``. 
 head in one pass under an overall deadline, rejects what it cannot frame, raises
 ``http.client.IncompleteRead`` on every kind of short body, and tells its connection's lease whether the
 connection can be reused once the body is done.
+
+This is the one module that relies on private parts of ``http.client.HTTPResponse``, checked against
+CPython 3.11, 3.12 and 3.13 (``tests/http/test_private_names.py`` fails loudly when one changes): the
+attributes ``fp``, ``length``, ``chunked``, ``chunk_left``, ``will_close`` and ``_method``, and the methods
+``_close_conn``, ``_get_chunk_left``, ``_read_next_chunk_size``, ``_read_and_discard_trailer``,
+``_safe_read`` and ``_safe_readinto``, which ``read``/``readinto``/``read1``/``readline`` of the chunked
+body call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
+import socket
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    import socket
-
     from .pool import Lease
 
 MAX_LINE = 65536
@@ -26,8 +33,13 @@ MAX_LINE = 65536
 MAX_HEADERS = 100
 """The most header fields accepted in one response head, as in ``http.client``."""
 
-_HEAD_END = re.compile(rb"\n\r?\n")
+_BLOCK = 1 << 20  # a body of any announced size is read in blocks this large at most
 _BODYLESS = frozenset({204, 304})
+_STATUS_LINE = re.compile(r"(HTTP/1\.[0-9]) ([0-9]{3})(?: (.*))?", re.ASCII | re.DOTALL)
+_FIELD_NAME = re.compile(r"[^\x00-\x20\x7f:]+")  # no controls, spaces or colons
+_BAD_VALUE = re.compile(r"[\x00\r]")  # a NUL or a bare CR could be read as a line end downstream
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,64}")
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
 
 def _late(received: int) -> str:
@@ -37,83 +49,140 @@ def _late(received: int) -> str:
 class _Framing(NamedTuple):
     """What the headers say about the body's framing and the connection's future."""
 
-    lengths: set[str]
-    coding: str
-    connection: str
+    lengths: set[str]  # every Content-Length value, split at commas
+    codings: list[str]  # every Transfer-Encoding coding, in order, lower-cased
+    has_coding: bool  # whether any Transfer-Encoding field came, even an empty one
+    connection: str  # the Connection options, lower-cased
     keep_alive: bool
 
 
-_FRAMING_NAMES = frozenset(
-    {"content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection"}
-)
-
-
-def _parse_fields(lines: list[str]) -> tuple[list[tuple[str, str]], _Framing]:
-    """``(name, value)`` pairs from header lines (obsolete folding joined), and the framing headers."""
+def _parse_fields(lines: list[str]) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs from header lines, obsolete folding joined; anything malformed refused."""
     fields: list[tuple[str, str]] = []
-    framing: list[tuple[str, str]] = []
     for line in lines:
+        if len(line) > MAX_LINE:
+            raise http.client.LineTooLong("header line")
         name, colon, value = line.partition(":")
-        if not colon or not name or name[-1] in " \t" or name[0] in " \t" or len(line) > MAX_LINE:
+        if not colon or _FIELD_NAME.fullmatch(name) is None:
             _unfold(line, fields)  # a folded line joins the field above; anything else is refused
             continue
-        value = value.strip()
-        fields.append((name, value))
-        lowered = name.lower()
-        if lowered in _FRAMING_NAMES:
-            framing.append((lowered, value))
+        if _BAD_VALUE.search(value) is not None:
+            raise http.client.HTTPException(f"malformed response header line {line!r}")
+        fields.append((name, value.strip(" \t")))
     if len(fields) > MAX_HEADERS:
         raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
-    return fields, _framing(framing)
+    return fields
 
 
 def _unfold(line: str, fields: list[tuple[str, str]]) -> None:
-    """Join an obsolete folded ``line`` to the last field; raise for a line too long or malformed."""
-    if len(line) > MAX_LINE:
-        raise http.client.LineTooLong("header line")
-    if line[:1] not in (" ", "\t") or not fields:
+    """Join an obsolete folded ``line`` to the last field; raise for anything else."""
+    if line[:1] not in (" ", "\t") or not fields or _BAD_VALUE.search(line) is not None:
         raise http.client.HTTPException(f"malformed response header line {line!r}")
     name, value = fields[-1]
-    fields[-1] = (name, f"{value} {line.strip()}")
+    fields[-1] = (name, value + " " + line.strip(" \t"))
 
 
-def _framing(framing: list[tuple[str, str]]) -> _Framing:
-    """What the framing headers, as ``(lowered name, value)``, say about the body and the connection."""
+def _framing(fields: list[tuple[str, str]]) -> _Framing:
+    """What the framing fields say, read from the same (unfolded) values the caller sees."""
     lengths: set[str] = set()
-    coding = connection = ""
-    keep_alive = False
-    for lowered, value in framing:
+    codings: list[str] = []
+    has_coding = keep_alive = False
+    connection = ""
+    for name, value in fields:
+        lowered = name.lower()
         if lowered == "content-length":
             lengths.update(part.strip() for part in value.split(","))
-        elif lowered == "transfer-encoding":
-            coding = value.lower()
+        elif lowered == "transfer-encoding":  # every field counts, in order (RFC 9112 6.1)
+            has_coding = True
+            codings.extend(c for c in (part.strip().lower() for part in value.split(",")) if c)
         elif lowered == "connection":
-            connection += value.lower()
-        elif lowered == "keep-alive" or "keep-alive" in value.lower():  # or Proxy-Connection: keep-alive
+            connection += "," + value.lower()
+        elif lowered == "keep-alive" or (lowered == "proxy-connection" and "keep-alive" in value.lower()):
             keep_alive = True
-    return _Framing(lengths, coding, connection, keep_alive)
+    return _Framing(lengths, codings, has_coding, connection, keep_alive)
+
+
+def _parse_status(line: str) -> tuple[int, int, str]:
+    """``(version, status, reason)`` from a status line; strict: ``HTTP/1.<digit> <3 digits>``."""
+    if len(line) > MAX_LINE:
+        raise http.client.LineTooLong("status line")
+    found = _STATUS_LINE.fullmatch(line)
+    if found is None:
+        if line.startswith("HTTP/") and not line.startswith("HTTP/1."):
+            raise http.client.UnknownProtocol(line.split(" ", 1)[0])
+        raise http.client.BadStatusLine(line)
+    version, code, reason = found.groups()
+    status = int(code)
+    if status < 100:
+        raise http.client.BadStatusLine(line)
+    return (10 if version == "HTTP/1.0" else 11), status, (reason or "").strip()
+
+
+def _head_end(data: bytes) -> int | None:
+    """The index just past the empty line that ends a head in ``data``, or ``None``."""
+    crlf = data.find(b"\r\n\r\n")
+    lf = data.find(b"\n\n")
+    if lf >= 0 and (crlf < 0 or lf < crlf):
+        return lf + 2
+    return None if crlf < 0 else crlf + 4
+
+
+def _keeps_connection(version: int, status: int, framing: _Framing) -> bool:
+    """Whether the server lets the connection carry another request after this response."""
+    if status == 101:  # the connection now speaks another protocol
+        return False
+    if framing.has_coding and framing.lengths:
+        # Both framings at once may be an attempt at response splitting: never trust the rest.
+        return False
+    if version == 11:
+        return "close" not in framing.connection
+    return framing.keep_alive or "keep-alive" in framing.connection
+
+
+def _body_length(status: int, method: str | None, framing: _Framing) -> tuple[bool, int | None]:
+    """``(chunked, length)`` of the body (RFC 9112 6.3): a length of ``None`` reads to the close."""
+    if status in _BODYLESS or status < 200 or method == "HEAD" or (method == "CONNECT" and status < 300):
+        return False, 0
+    if framing.has_coding:
+        # Transfer-Encoding wins over Content-Length; a body whose last coding is not chunked
+        # can only end with the connection.
+        return bool(framing.codings) and framing.codings[-1] == "chunked", None
+    if not framing.lengths:
+        return False, None
+    lengths = framing.lengths
+    if len(lengths) > 1 or not all(part.isascii() and part.isdigit() for part in lengths):
+        raise http.client.HTTPException(f"invalid Content-Length: {sorted(lengths)!r}")
+    return False, int(lengths.pop())
 
 
 class HTTPResponse(http.client.HTTPResponse):
-    """A response read from an ``http.client`` connection; a file-like object with urllib2's accessors.
+    """A response read from an HTTP connection; a file-like object with urllib2's accessors.
 
-    Set as the connection's ``response_class``. ``url`` is the URL requested (after redirects, the
-    last one). Reading stops at the end of the body; a body cut short raises
-    ``http.client.IncompleteRead``.
+    ``lease`` is the connection it is read from: given back for reuse once the body is read to the
+    end (when the server keeps the connection and nothing stray follows the body), closed otherwise.
+    ``url`` is the URL requested (after redirects, the last one). Reading stops at the end of the
+    body; a body cut short raises ``http.client.IncompleteRead``.
     """
 
     url: str
     msg: Any  # the headers, as in http.client, until an opener sets it to the reason phrase (urllib2)
     _method: str | None
-    _lease: Lease | None = None
+    _lease: Lease | None
     _shortened = False  # whether reading the head cut the socket's timeout down to the deadline
     _last_chunk_read = False
 
     def __init__(
-        self, sock: socket.socket, debuglevel: int = 0, method: str | None = None, url: str | None = None
+        self,
+        sock: socket.socket,
+        debuglevel: int = 0,
+        method: str | None = None,
+        url: str | None = None,
+        *,
+        lease: Lease | None = None,
     ) -> None:
         super().__init__(sock, debuglevel, method, url)
         self._socket = sock
+        self._lease = lease
         self.url = url or ""
 
     # --- the head ----------------------------------------------------------------------------
@@ -127,9 +196,11 @@ class HTTPResponse(http.client.HTTPResponse):
         try:
             interim = False
             while True:
-                head = self._read_head(deadline, interim)
+                head, buffered = self._read_head(deadline, interim)
                 lines = head.decode("latin-1").replace("\r\n", "\n").split("\n")
-                version, status, reason = self._parse_status(lines[0])
+                if self.debuglevel > 0:
+                    print("reply:", repr(lines[0]))
+                version, status, reason = _parse_status(lines[0])
                 if not 100 <= status < 200 or status == 101:
                     break
                 interim = True
@@ -137,110 +208,96 @@ class HTTPResponse(http.client.HTTPResponse):
             if self._shortened:
                 self._socket.settimeout(timeout)
         self._frame(version, status, reason, lines[1:-2])
+        if self.length != 0:
+            if not buffered:
+                self._ack_now()
+            return
+        if buffered:
+            self.will_close = True  # bytes after a bodiless response: the connection is out of step
+        if self._method != "CONNECT":  # a tunnel goes on over the connection once it is open
+            self._close_conn()  # nothing to read: the connection is free at once
 
-    def _read_head(self, deadline: float | None, interim: bool) -> bytes:
-        """The bytes of one response head, up to and including the empty line that ends it.
+    def _read_head(self, deadline: float | None, interim: bool) -> tuple[bytes, int]:
+        """The bytes of one response head, up to and including the empty line that ends it, and how
+        many bytes after it are already buffered.
 
-        Consumes exactly the head from the buffered reader, so the body stays there. With a
-        timeout, the whole head (and any ``interim`` 1xx head before it) must arrive before
-        ``deadline``, however slowly it drips.
+        Consumes exactly the head from the buffered reader, so the body stays there. With a timeout,
+        the whole head (and any ``interim`` 1xx head before it) must arrive before ``deadline``,
+        however slowly it drips. Linear in the head's size: each byte is searched once.
         """
         fp = self.fp
-        head = b""
-        newlines = 0
+        parts: list[bytes] = []
+        size = newlines = 0
+        tail = b""  # the last bytes seen, for an end of head split between two reads
         while True:
             # The first read already has the whole timeout: the socket's own.
-            if deadline is not None and (head or interim):
+            if deadline is not None and (size or interim):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError(_late(len(head)))
+                    raise TimeoutError(_late(size))
                 self._socket.settimeout(remaining)
                 self._shortened = True
             try:
                 chunk = fp.peek(1)  # at most one read from the socket when the buffer is empty
             except TimeoutError as exc:
-                raise TimeoutError(_late(len(head))) from exc
+                raise TimeoutError(_late(size)) from exc
             except ConnectionResetError as exc:
-                if head:
+                if size:
                     raise
                 raise http.client.RemoteDisconnected("Remote end closed connection without response") from exc
             if not chunk:
-                if not head:
+                if not size:
                     raise http.client.RemoteDisconnected("Remote end closed connection without response")
                 raise http.client.HTTPException(
-                    f"connection closed in the middle of the response head after {len(head)} bytes"
+                    f"connection closed in the middle of the response head after {size} bytes"
                 )
-            data = head + chunk if head else chunk
-            end = _HEAD_END.search(data, max(0, len(head) - 2))
+            window = tail + chunk
+            end = _head_end(window)
             if end is not None:
-                fp.read(end.end() - len(head))
-                return data[: end.end()]
-            fp.read(len(chunk))
-            head = data
+                used = end - len(tail)
+                parts.append(fp.read(used))
+                return b"".join(parts), len(chunk) - used
+            parts.append(fp.read(len(chunk)))
+            size += len(chunk)
             newlines += chunk.count(b"\n")
+            tail = window[-3:]
             if newlines > MAX_HEADERS + 1:
                 raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
-            if len(head) - head.rfind(b"\n") > MAX_LINE + 1:
+            last_line = len(chunk) - chunk.rfind(b"\n") if b"\n" in chunk else size
+            if last_line > MAX_LINE + 1:
                 raise http.client.LineTooLong("header line" if newlines else "status line")
 
-    def _parse_status(self, line: str) -> tuple[int, int, str]:
-        if self.debuglevel > 0:
-            print("reply:", repr(line))
-        if len(line) > MAX_LINE:
-            raise http.client.LineTooLong("status line")
-        parts = line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/"):
-            raise http.client.BadStatusLine(line)
-        code = parts[1]
-        if len(code) != 3 or not code.isascii() or not code.isdigit():
-            raise http.client.BadStatusLine(line)
-        version = parts[0]
-        if version in ("HTTP/1.0", "HTTP/0.9"):
-            number = 10
-        elif version.startswith("HTTP/1."):
-            number = 11
-        else:
-            raise http.client.UnknownProtocol(version)
-        return number, int(code), parts[2].strip() if len(parts) == 3 else ""
+    def _ack_now(self) -> None:
+        """Acknowledge the head at once when the body is still on the wire.
+
+        A server that writes its head and body in two small writes holds the body (Nagle) until the
+        head is acknowledged, which a delayed ACK postpones by about 40 ms on every request of a
+        kept-alive connection. One ``setsockopt`` where the platform has ``TCP_QUICKACK``.
+        """
+        if _QUICKACK is not None:
+            # Not a TCP socket (a test double, a Unix socket): nothing to acknowledge early.
+            with contextlib.suppress(OSError, AttributeError):
+                self._socket.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
 
     def _frame(self, version: int, status: int, reason: str, lines: list[str]) -> None:
         """Parse the header lines and decide how the body is delimited and whether the connection stays."""
-        fields, framing = _parse_fields(lines)
+        fields = _parse_fields(lines)
         headers = http.client.HTTPMessage()
         for name, value in fields:
             headers.set_raw(name, value)
         if self.debuglevel > 0:
             for name, value in fields:
                 print("header:", name + ":", value)
+        framing = _framing(fields)
         self.version = version
         self.code = self.status = status
         self.reason = reason
         self.headers = self.msg = headers
-        self.chunked = framing.coding.rpartition(",")[2].strip() == "chunked"
         self.chunk_left = None
-        if version == 11:
-            self.will_close = "close" in framing.connection
-        else:
-            self.will_close = not (framing.keep_alive or "keep-alive" in framing.connection)
-        self.length = None
-        if framing.coding:
-            # A body framed by Transfer-Encoding ignores Content-Length; one that has both may be an
-            # attempt at response splitting, so the connection is not trusted for another request.
-            if framing.lengths:
-                self.will_close = True
-        elif framing.lengths:
-            lengths = framing.lengths
-            if len(lengths) > 1 or not all(part.isascii() and part.isdigit() for part in lengths):
-                raise http.client.HTTPException(f"invalid Content-Length: {sorted(lengths)!r}")
-            self.length = int(lengths.pop())
-        method = self._method
-        if status in _BODYLESS or status < 200 or method == "HEAD" or (method == "CONNECT" and status < 300):
-            self.length = 0
-            self.chunked = False
-        elif not self.chunked and self.length is None:
-            self.will_close = True
-        if status == 101:  # the connection now speaks another protocol
-            self.will_close = True
+        self.will_close = not _keeps_connection(version, status, framing)
+        self.chunked, self.length = _body_length(status, self._method, framing)
+        if self.length is None and not self.chunked:
+            self.will_close = True  # the body ends when the server closes the connection
 
     # --- the body: short reads are errors ----------------------------------------------------
 
@@ -313,6 +370,59 @@ class HTTPResponse(http.client.HTTPResponse):
         cycle is collected after its reader.
         """
 
+    # --- http.client's private helpers, bounded and strict ----------------------------------
+
+    def _safe_read(self, amt: int) -> bytes:
+        """Exactly ``amt`` bytes, read in blocks of at most 1 MiB: a huge announced size costs only
+        what arrives. ``IncompleteRead`` if the body ends first."""
+        fp = self.fp
+        assert fp is not None
+        if amt <= _BLOCK:
+            data = fp.read(amt)
+        else:
+            parts = []
+            remaining = amt
+            while remaining and (block := fp.read(min(remaining, _BLOCK))):
+                parts.append(block)
+                remaining -= len(block)
+            data = b"".join(parts)
+        if len(data) < amt:
+            raise http.client.IncompleteRead(data, amt - len(data))
+        return data
+
+    def _read_next_chunk_size(self) -> int:
+        """The next chunk's size: hexadecimal digits only (no ``0x``, sign or ``_``), extensions dropped."""
+        fp = self.fp
+        assert fp is not None
+        line = fp.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise http.client.LineTooLong("chunk size")
+        size = line.partition(b";")[0].strip(b" \t\r\n")
+        if _CHUNK_SIZE.fullmatch(size) is None:
+            self._close_conn()
+            raise ValueError(f"invalid chunk size line {line[:80]!r}")  # IncompleteRead to the caller
+        return int(size, 16)
+
+    def _get_chunk_left(self) -> int | None:
+        """The bytes left in the current chunk, reading the next chunk's size when it is done;
+        ``None`` after the last chunk. A chunk not followed by its CRLF is refused."""
+        chunk_left: int | None = self.chunk_left
+        if not chunk_left:
+            if chunk_left is not None and self._safe_read(2) != b"\r\n":
+                self.will_close = True
+                self._close_conn()
+                raise http.client.IncompleteRead(b"")
+            try:
+                chunk_left = self._read_next_chunk_size()
+            except ValueError:
+                raise http.client.IncompleteRead(b"") from None
+            if chunk_left == 0:
+                self._read_and_discard_trailer()
+                self._close_conn()
+                chunk_left = None
+            self.chunk_left = chunk_left
+        return chunk_left
+
     def _read_and_discard_trailer(self) -> None:
         http.client.HTTPResponse._read_and_discard_trailer(self)  # type: ignore[attr-defined]
         self._last_chunk_read = True
@@ -320,11 +430,34 @@ class HTTPResponse(http.client.HTTPResponse):
     # --- the end of the body -----------------------------------------------------------------
 
     def _close_conn(self) -> None:
-        http.client.HTTPResponse._close_conn(self)  # type: ignore[attr-defined]
         lease, self._lease = self._lease, None
-        if lease is not None:
+        reusable = False
+        if lease is not None and not self.will_close:
             complete = self._last_chunk_read if self.chunked else self.length == 0
-            lease.release(complete and not self.will_close)
+            reusable = complete and not self._stray_bytes()
+        http.client.HTTPResponse._close_conn(self)  # type: ignore[attr-defined]
+        if lease is not None:
+            lease.release(reusable)
+
+    def _stray_bytes(self) -> bool:
+        """Whether bytes already follow the complete body: then the connection is out of step.
+
+        Looks into the read buffer without waiting (one non-blocking read when it is empty).
+        """
+        fp, sock = self.fp, self._socket
+        if fp is None:
+            return False
+        pending = getattr(sock, "pending", None)  # TLS: bytes decrypted but not yet read
+        if pending is not None and pending():
+            return True
+        timeout = sock.gettimeout()
+        try:
+            sock.settimeout(0)
+            return bool(fp.peek(1))
+        except OSError:  # nothing there (a TLS socket says so with SSLWantReadError)
+            return False
+        finally:
+            sock.settimeout(timeout)
 
     # --- urllib2's accessors, without http.client's deprecation of them ----------------------
 

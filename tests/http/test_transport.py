@@ -1,8 +1,9 @@
-"""The request head urlplug writes itself is byte for byte what ``http.client`` would send."""
+"""The transport: the request urlplug writes is byte for byte what ``http.client`` would send."""
 
 from __future__ import annotations
 
 import http.client
+import io
 import sys
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 import urlplug
 from tests.servers.http import LoopbackHTTPServer
-from urlplug_http.wire import is_stock, request_head
+from urlplug_http.transport import request_head, send, stock
 
 
 class _Capture:
@@ -27,7 +28,15 @@ def _http_client_bytes(method: str, target: str, headers: dict[str, Any], body: 
     conn = http.client.HTTPConnection("example.org")
     capture = _Capture()
     conn.sock = capture  # type: ignore[assignment]
-    conn.request(method, target, body, headers)
+    conn.request(method, target, body, headers, encode_chunked="Transfer-Encoding" in headers)
+    return capture.sent
+
+
+def _urlplug_bytes(method: str, target: str, headers: dict[str, Any], body: Any) -> bytes:
+    conn = http.client.HTTPConnection("example.org")
+    capture = _Capture()
+    conn.sock = capture  # type: ignore[assignment]
+    send(conn, request_head(method, target, headers, body), body, "Transfer-Encoding" in headers)
     return capture.sent
 
 
@@ -43,63 +52,61 @@ def _http_client_bytes(method: str, target: str, headers: dict[str, Any], body: 
         ("PATCH", "/p", {"Host": "h"}, None),
         ("DELETE", "/d", {"Host": "h", "X-Tab": "a\tb", "X-Latin": "caf\xe9"}, None),
         ("OPTIONS", "*", {"Host": "h"}, None),
+        ("BREW", "/pot", {"Host": "h"}, None),  # any token is a method
+        ("GET", "/", {"Host": "h", "X-Count": 3, "X-Raw": b"v\xff"}, None),  # values that are not text
+        ("POST", "/c", {"Host": "h", "Transfer-Encoding": "chunked"}, [b"ab", b"", b"cde"]),
+        ("POST", "/m", {"Host": "h", "Content-Length": "6"}, memoryview(b"buffer")),
+        ("PUT", "/f", {"Host": "h", "Content-Length": "4"}, io.BytesIO(b"file")),
+        ("PUT", "/t", {"Host": "h", "Content-Length": "4"}, io.StringIO("t\xe9xt")),
     ],
 )
-def test_head_matches_http_client(method: str, target: str, headers: dict[str, Any], body: Any) -> None:
-    head = request_head(method, target, headers, body)
-    assert head is not None
-    assert head + (body or b"") == _http_client_bytes(method, target, headers, body)
+def test_request_matches_http_client(method: str, target: str, headers: dict[str, Any], body: Any) -> None:
+    replay = body
+    if hasattr(body, "read"):
+        replay = type(body)(body.getvalue())
+    assert _urlplug_bytes(method, target, headers, body) == _http_client_bytes(
+        method, target, headers, replay
+    )
 
 
-@pytest.mark.parametrize(
-    ("method", "target", "headers", "body"),
-    [
-        ("GET", "/", {}, None),  # no Host: http.client supplies it
-        ("BREW", "/", {"Host": "h"}, None),  # an unusual method
-        ("GET", "/a b", {"Host": "h"}, None),  # http.client raises InvalidURL
-        ("GET", "/\x7f", {"Host": "h"}, None),
-        ("GET", "/caf\xe9", {"Host": "h"}, None),  # not ASCII: http.client raises
-        ("GET", "/", {"Host": "h", "X-Count": 3}, None),  # a value that is not text
-        ("GET", "/", {"Host": "h", "X-Raw": b"v"}, None),
-        ("POST", "/", {"Host": "h", "Transfer-Encoding": "chunked"}, [b"x"]),
-        ("POST", "/", {"Host": "h"}, b"no length"),
-        ("POST", "/", {"Host": "h", "Content-Length": "4"}, "text"),
-    ],
-)
-def test_unusual_requests_are_left_to_http_client(
-    method: str, target: str, headers: dict[str, Any], body: Any
-) -> None:
-    assert request_head(method, target, headers, body) is None
+@pytest.mark.parametrize("target", ["/a b", "/\x7f", "/a\r\nb"])
+def test_target_with_spaces_or_controls_is_refused_as_http_client(target: str) -> None:
+    with pytest.raises(http.client.InvalidURL):
+        request_head("GET", target, {"Host": "h"}, None)
 
 
-def test_header_value_outside_latin1_fails_as_in_http_client() -> None:
+def test_non_ascii_target_fails_as_in_http_client() -> None:
     with pytest.raises(UnicodeEncodeError):
+        request_head("GET", "/caf\xe9", {"Host": "h"}, None)
+
+
+def test_header_value_outside_latin1_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"header 'X-Name' cannot be sent.*not latin-1"):
         request_head("GET", "/", {"Host": "h", "X-Name": "\u2603"}, None)
-    with pytest.raises(UnicodeEncodeError):
-        _http_client_bytes("GET", "/", {"Host": "h", "X-Name": "\u2603"}, None)
 
 
-def test_only_untouched_connections_are_stock() -> None:
+def test_international_host_goes_as_idna() -> None:
+    head = request_head("GET", "/", {"Host": "b\u00fccher.\u4f8b:8080"}, None)
+    assert b"\r\nHost: xn--bcher-kva.xn--fsq:8080\r\n" in head
+
+
+def test_only_untouched_connection_classes_are_stock(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert stock(False) and stock(True)
+
     class Recorder(http.client.HTTPConnection):
-        def getresponse(self) -> http.client.HTTPResponse:
-            return super().getresponse()
+        pass
 
-    assert is_stock(http.client.HTTPConnection("h"))
-    assert is_stock(http.client.HTTPSConnection("h"))
-    assert not is_stock(Recorder("h"))
-    debugging = http.client.HTTPConnection("h")
-    debugging.set_debuglevel(1)
-    assert not is_stock(debugging)
-
-
-def test_a_method_patched_onto_http_client_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = http.client.HTTPConnection.send
+    with monkeypatch.context() as patch:
+        patch.setattr(http.client, "HTTPConnection", Recorder)
+        assert not stock(False)
+        assert stock(True)
+    original = http.client.HTTPSConnection.send
 
     def recording_send(self: http.client.HTTPConnection, data: Any) -> None:
         original(self, data)
 
-    monkeypatch.setattr(http.client.HTTPConnection, "send", recording_send)
-    assert not is_stock(http.client.HTTPConnection("h"))
+    monkeypatch.setattr(http.client.HTTPSConnection, "send", recording_send)
+    assert not stock(True)
 
 
 _audited: list[tuple[str, tuple[Any, ...]]] | None = None

@@ -1,0 +1,391 @@
+"""The pooled HTTP(S) transport: get a connection, send a request on it, read the response head.
+
+``AbstractHTTPHandler.do_open`` hands every request for ``http.client``'s own connection classes here;
+this module is imported by the first request, with ``http.client``. One route serves every request:
+
+1. :func:`request_head` turns the request into the bytes of its head (refusing what cannot be sent
+   before any connection is taken);
+2. :func:`open_pooled` takes an idle connection from the pool (polled: one with bytes waiting or
+   closed by the server is dropped) or makes one with :func:`connect` (through a ``CONNECT``
+   tunnel for HTTPS through a proxy);
+3. :func:`send` writes the head and the body;
+4. the :class:`~urlplug_http.response.HTTPResponse` reads the head, holding the connection's
+   :class:`~urlplug_http.pool.Lease` from the start: it gives the connection back once its body
+   is read to the end, or closes it.
+
+``http.client`` connects (``connect()``, TLS with SNI, its audit events); urlplug writes the request
+itself, as ``http.client`` would byte for byte, because every header was checked just before.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import sys
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
+
+from urlplug import URLError
+from urlplug.validate import check_header
+
+from .pool import ConnectionPool, Lease
+from .response import HTTPResponse
+
+if TYPE_CHECKING:
+    import ssl
+
+    from urlplug import Request
+
+_DEFAULT_TIMEOUT: Any = socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
+# Methods that may be sent again when a kept-alive connection turns out to be dead (RFC 9110 9.2.2).
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+_EXPECTS_BODY = frozenset({"PATCH", "POST", "PUT"})  # sent with Content-Length: 0 when bodiless
+_REPLAYABLE = (bytes, bytearray, memoryview)
+_TARGET_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")  # as http.client: no controls, no spaces
+_BLOCK = 65536
+
+
+_STOCK_METHODS = ("request", "getresponse", "send", "connect")
+
+
+def stock(secure: bool) -> bool:
+    """Whether ``http.client``'s connection class for the scheme is its own, unpatched one.
+
+    A class or method put in its place (VCR.py, a test double, ``mock.patch``) is not stock: such
+    requests go through ``http.client``'s own ``request()`` and ``getresponse()`` instead.
+    """
+    cls = http.client.HTTPSConnection if secure else http.client.HTTPConnection
+    return cls.__module__ == "http.client" and all(
+        getattr(getattr(cls, name), "__module__", None) == "http.client" for name in _STOCK_METHODS
+    )
+
+
+class TunnelRefused(Exception):
+    """The proxy refused to open a ``CONNECT`` tunnel; ``answer`` is its complete response."""
+
+    def __init__(self, answer: HTTPResponse) -> None:
+        super().__init__(f"Tunnel connection failed: {answer.status} {answer.reason}")
+        self.answer = answer
+
+
+# --- the request head --------------------------------------------------------------------------
+
+
+def request_head(method: str, target: str, headers: dict[str, Any], body: Any) -> bytes:
+    """The bytes of the request line and headers, as ``http.client`` would write them.
+
+    ``headers`` are the title-cased headers to send, already checked for control characters. As
+    ``http.client`` does, the head asks for ``Accept-Encoding: identity`` unless the request names
+    an encoding, and a bodiless POST, PUT or PATCH says ``Content-Length: 0``. Raises
+    ``http.client.InvalidURL`` for a target with spaces or control characters and ``ValueError`` for
+    a header value that HTTP cannot carry (outside latin-1).
+    """
+    target = target or "/"  # "http://host:8080" asks for the root
+    if _TARGET_FORBIDDEN.search(target) is not None:
+        raise http.client.InvalidURL(f"URL can't contain control characters. {target!r}")
+    if not target.isascii():
+        target.encode("ascii")  # UnicodeEncodeError, as http.client raises it
+    lines = [f"{method} {target} HTTP/1.1\r\n"]
+    if "Accept-Encoding" not in headers:
+        lines.append("Accept-Encoding: identity\r\n")
+    if body is None and method in _EXPECTS_BODY and "Content-Length" not in headers:
+        lines.append("Content-Length: 0\r\n")
+    for name, value in headers.items():
+        lines.append(f"{name}: {value}\r\n" if type(value) is str else _line(name, value))
+    lines.append("\r\n")
+    text = "".join(lines)
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _encode_slowly(lines)
+
+
+def _line(name: str, value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return f"{name}: {bytes(value).decode('latin-1')}\r\n"
+    return f"{name}: {value}\r\n"
+
+
+def _encode_slowly(lines: list[str]) -> bytes:
+    """Encode a head with a character outside latin-1: a ``Host`` by IDNA, anything else refused."""
+    request_line, *fields = lines
+    encoded = [request_line.encode("ascii")]  # UnicodeEncodeError for a non-ASCII target, as http.client
+    for line in fields:
+        try:
+            encoded.append(line.encode("latin-1"))
+        except UnicodeEncodeError:
+            name, _, value = line.partition(": ")
+            if name == "Host":
+                try:
+                    encoded.append(b"Host: " + _idna(value.strip()) + b"\r\n")
+                    continue
+                except UnicodeError:
+                    pass
+            raise ValueError(
+                f"header {name!r} cannot be sent: its value {value.strip()!r} is not latin-1 text "
+                "(HTTP headers carry latin-1; encode the value, e.g. with RFC 8187 or percent-encoding)"
+            ) from None
+    return b"".join(encoded)
+
+
+def _idna(authority: str) -> bytes:
+    """An international ``host[:port]`` as the ASCII name DNS and servers know it."""
+    host, colon, port = authority.rpartition(":")
+    if not colon or not port.isdigit():
+        host, colon, port = authority, "", ""
+    return host.encode("idna") + (f":{port}".encode() if colon else b"")
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+def send(conn: http.client.HTTPConnection, head: bytes, body: Any, chunked: bool) -> None:
+    """Write ``head`` and ``body`` on ``conn``'s (connected) socket.
+
+    ``body`` is ``None``, bytes-like, a binary or text file (read in blocks) or an iterable of
+    bytes; ``chunked`` frames it in chunks. Text is sent as latin-1, as ``http.client`` does.
+    """
+    sock = conn.sock
+    assert sock is not None
+    debug = conn.debuglevel > 0
+    if type(body) is bytes and not chunked:
+        head += body  # one send: no delayed-ACK wait between head and body
+        body = None
+    _write(conn, sock, head, debug)
+    if body is None:
+        return
+    if isinstance(body, _REPLAYABLE) and not chunked:
+        _write(conn, sock, body, debug)
+        return
+    for block in _blocks(body):
+        if chunked:
+            if block:  # an empty chunk would end the body
+                _write(conn, sock, b"%X\r\n%s\r\n" % (len(block), block), debug)
+        else:
+            _write(conn, sock, block, debug)
+    if chunked:
+        _write(conn, sock, b"0\r\n\r\n", debug)
+
+
+def _write(conn: http.client.HTTPConnection, sock: socket.socket, data: Any, debug: bool) -> None:
+    if debug:
+        print("send:", repr(data))
+    sys.audit("http.client.send", conn, data)  # what http.client's own send reports
+    sock.sendall(data)
+
+
+def _blocks(body: Any) -> Any:
+    """The body's bytes in blocks: a file read ``_BLOCK`` at a time, an iterable as it comes."""
+    if isinstance(body, _REPLAYABLE):
+        yield bytes(body)
+        return
+    read = getattr(body, "read", None)
+    if read is not None:
+        while block := read(_BLOCK):
+            yield block.encode("iso-8859-1") if isinstance(block, str) else block
+        return
+    for block in body:
+        yield block.encode("iso-8859-1") if isinstance(block, str) else bytes(block)
+
+
+# --- the pooled route --------------------------------------------------------------------------
+
+
+def open_pooled(
+    pool: ConnectionPool,
+    req: Request,
+    headers: dict[str, Any],
+    proxy_authorization: str | None,
+    secure: bool,
+    context: ssl.SSLContext | None,
+    debuglevel: int | None,
+) -> HTTPResponse:
+    """Send ``req`` (with the checked, title-cased ``headers``) on a pooled connection; its response.
+
+    Raises :class:`TunnelRefused` when a proxy refuses the tunnel, ``URLError`` when the request
+    cannot be sent, and ``http.client.HTTPException`` (or ``OSError``) when the response head is bad.
+    """
+    host = req.host
+    method = req.get_method()
+    body = req.data
+    head = request_head(method, req.selector, headers, body)  # refused here, before any connection
+    chunked = "Transfer-Encoding" in headers
+    tunnel = req._tunnel_host
+    key: Hashable = (secure, host, context, tunnel, req.has_proxy())
+    replayable = method in _IDEMPOTENT and (body is None or isinstance(body, _REPLAYABLE))
+    timeout = req.timeout
+
+    conn = pool.get(key)
+    if conn is not None:
+        if conn.timeout != timeout:
+            conn.sock.settimeout(socket.getdefaulttimeout() if timeout is _DEFAULT_TIMEOUT else timeout)
+            conn.timeout = timeout
+        response = _exchange(pool, key, conn, head, body, chunked, method, retry=replayable)
+        if response is not None:
+            return response
+    conn = connect(secure, host, tunnel, context, timeout, proxy_authorization, debuglevel)
+    response = _exchange(pool, key, conn, head, body, chunked, method, retry=False)
+    assert response is not None
+    return response
+
+
+def _exchange(
+    pool: ConnectionPool,
+    key: Hashable,
+    conn: http.client.HTTPConnection,
+    head: bytes,
+    body: Any,
+    chunked: bool,
+    method: str,
+    retry: bool,
+) -> HTTPResponse | None:
+    """Send the request on ``conn`` and read the response head.
+
+    With ``retry`` (a kept-alive connection and a request that can be sent again), a connection
+    that fails before any byte of the response arrives is closed and ``None`` returned.
+    """
+    try:
+        send(conn, head, body, chunked)
+    except OSError as exc:
+        conn.close()
+        if retry and isinstance(exc, ConnectionError):
+            return None
+        raise URLError(exc) from exc
+    except BaseException:
+        conn.close()
+        raise
+    sock = conn.sock
+    assert sock is not None
+    response = HTTPResponse(sock, conn.debuglevel, method=method, lease=pool.lease(key, conn))
+    try:
+        response.begin()
+    except http.client.RemoteDisconnected:
+        response.close()
+        if retry:
+            return None
+        raise
+    except BaseException:
+        response.close()
+        raise
+    return response
+
+
+# --- new connections ---------------------------------------------------------------------------
+
+
+def connect(
+    secure: bool,
+    host: str,
+    tunnel: str | None,
+    context: ssl.SSLContext | None,
+    timeout: Any,
+    proxy_authorization: str | None,
+    debuglevel: int | None,
+) -> http.client.HTTPConnection:
+    """A new connection to ``host``, or through the proxy ``host`` to ``tunnel`` for HTTPS.
+
+    Raises :class:`TunnelRefused` when the proxy refuses the tunnel and ``URLError`` when the
+    connection cannot be made.
+    """
+    conn: http.client.HTTPConnection
+    if not secure:
+        conn = http.client.HTTPConnection(host, timeout=timeout)
+    elif tunnel is None:
+        conn = http.client.HTTPSConnection(host, timeout=timeout, context=context)
+    else:
+        conn = _through_tunnel(host, tunnel, context, timeout, proxy_authorization, debuglevel)
+    if debuglevel is not None:
+        conn.set_debuglevel(debuglevel)
+    if conn.sock is None:
+        try:
+            conn.connect()
+        except OSError as exc:
+            conn.close()
+            raise URLError(exc) from exc
+    return conn
+
+
+def _through_tunnel(
+    proxy: str,
+    target: str,
+    context: ssl.SSLContext | None,
+    timeout: Any,
+    proxy_authorization: str | None,
+    debuglevel: int | None,
+) -> http.client.HTTPSConnection:
+    """An HTTPS connection to ``target`` inside a ``CONNECT`` tunnel through ``proxy``."""
+    assert context is not None
+    plain = http.client.HTTPConnection(proxy, timeout=timeout)
+    if debuglevel is not None:
+        plain.set_debuglevel(debuglevel)
+    try:
+        plain.connect()
+        sock, plain.sock = plain.sock, None
+    except OSError as exc:
+        plain.close()
+        raise URLError(exc) from exc
+    assert sock is not None
+    try:
+        answer = request_tunnel(sock, target, proxy_authorization, plain.debuglevel)
+        if not 200 <= answer.status < 300:
+            raise TunnelRefused(answer)
+        answer.close()
+        origin, port = split_hostport(target, 443)
+        conn = http.client.HTTPSConnection(origin, port, timeout=timeout, context=context)
+        conn.sock = context.wrap_socket(sock, server_hostname=origin)
+    except TunnelRefused:
+        raise  # the answer holds the socket until its body is read
+    except OSError as exc:
+        sock.close()
+        raise URLError(exc) from exc
+    except BaseException:
+        sock.close()
+        raise
+    return conn
+
+
+def split_hostport(hostport: str, default_port: int) -> tuple[str, int]:
+    """``("host", port)`` from ``host[:port]`` (IPv6 addresses in brackets), as ``http.client`` reads it."""
+    host, colon, port = hostport.rpartition(":")
+    if not colon or "]" in port:
+        host, port = hostport, ""
+    if host[:1] == "[" and host[-1:] == "]":
+        host = host[1:-1]
+    if not port:
+        return host, default_port
+    if not port.isascii() or not port.isdigit():
+        raise http.client.InvalidURL(f"nonnumeric port: {port!r}")
+    return host, int(port)
+
+
+def request_tunnel(
+    sock: socket.socket, target: str, proxy_authorization: str | None, debuglevel: int = 0
+) -> HTTPResponse:
+    """Ask the proxy at the other end of ``sock`` for a tunnel to ``target`` (``host[:port]``).
+
+    Returns the proxy's answer: a 2xx answer has no body and the tunnel is open on ``sock``; any
+    other status is a complete response that owns the socket (read its body, then close it).
+    """
+    host, port = split_hostport(target, 443)
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}"]
+    if proxy_authorization is not None:
+        check_header("Proxy-Authorization", proxy_authorization)
+        lines.append(f"Proxy-Authorization: {proxy_authorization}")
+    message = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    if debuglevel > 0:
+        print("send:", repr(message))
+    sock.sendall(message)
+    refused_owns_socket = Lease(sock)
+    answer = HTTPResponse(sock, debuglevel, method="CONNECT", lease=refused_owns_socket)
+    try:
+        answer.begin()
+    except BaseException:
+        answer.close()
+        raise
+    if 200 <= answer.status < 300:
+        refused_owns_socket.keep()  # the tunnel goes on over the socket
+    else:
+        answer.will_close = True
+    return answer
