@@ -119,7 +119,7 @@ class _ErrorAdapter(Adapter):
 
 def _classify(name: str) -> tuple[type[Adapter], Any, str] | None:
     """Map a method name to (adapter class, key, tier), or ``None`` if it is not a hook method."""
-    if name in _NOT_HOOKS or name.startswith("_"):
+    if name in _NOT_HOOKS or name.startswith(("_", "urlplug_")):  # urlplug_*: a native plugin's hooks
         return None
     proto, _, condition = name.partition("_")
     if not condition or _SCHEME_NAME.fullmatch(proto) is None:
