@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
@@ -16,16 +16,10 @@ MOCKED = "http://api.example/"  # never resolved: the mock answers, or the test 
 @pytest.fixture
 def make_opener() -> Iterator[Callable[..., urlplug.OpenerDirector]]:
     """``make(*handlers, context=None)``: an opener of the HTTP plugin and the bridge; closed afterwards."""
-    made: list[urlplug.OpenerDirector] = []
-
-    def make(*handlers: Any, **kwargs: Any) -> urlplug.OpenerDirector:
-        opener = urlplug.build_opener(*handlers, plugins=BRIDGED, **kwargs)
-        made.append(opener)
-        return opener
-
-    yield make
-    for opener in made:
-        opener.close()
+    with contextlib.ExitStack() as openers:
+        yield lambda *handlers, **kwargs: openers.enter_context(
+            urlplug.build_opener(*handlers, plugins=BRIDGED, **kwargs)
+        )
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The bridge as an installed plugin: listed by ``urlplug plugins``, in the default opener, cheap when idle."""
+"""The bridge as an installed plugin: listed by ``urlplug plugins``, in the default opener, idle cheaply."""
 
 from __future__ import annotations
 
