@@ -84,15 +84,12 @@ def _body_bytes(request: Request) -> bytes | None:
 def answer(request: Request) -> Response | None:
     """The active mock's answer to ``request``; ``None`` to send it for real.
 
-    ``None`` when no mock is active or the mock passes the request through. A registered
+    Call it while a mock is active (:func:`~urlplug_responses.active.active_mock`); ``None`` when
+    the mock passes the request through. A registered
     exception body, and a request nothing matches, raise ``URLError`` whose ``reason`` is the
     exception ``responses`` raised (for no match, a ``requests.ConnectionError`` listing what is
     registered).
     """
-    from .active import active_mock
-
-    if active_mock() is None:
-        return None
     bridge = _Bridge()
     # requests' own default is no timeout; urlplug's is the socket module's default (a sentinel).
     timeout = request.timeout if isinstance(request.timeout, int | float) else None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from urlplug import hookimpl
 
+from .active import active_mock
+
 if TYPE_CHECKING:
-    from urlplug import OpenerDirector, Request, Response
+    from urlplug import Request, Response
 
 __all__ = ["ResponsesHandler"]
 
@@ -29,9 +30,9 @@ class ResponsesHandler:
     handler_order = 490
 
     @hookimpl
-    def urlplug_open(self, opener: OpenerDirector, request: Request) -> Response | None:
+    def urlplug_open(self, request: Request) -> Response | None:
         """The active mock's answer to ``request``, or ``None`` to let the HTTP handler send it."""
-        if "responses" not in sys.modules:  # no mock can run before responses is imported
+        if active_mock() is None:
             return None
         from .bridge import answer
 
