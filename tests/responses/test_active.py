@@ -7,6 +7,7 @@ and the version range in ``plugins/responses/pyproject.toml`` must not admit tha
 
 from __future__ import annotations
 
+import pytest
 import requests
 import responses
 
@@ -79,3 +80,17 @@ def test_another_patch_of_requests_is_not_taken_for_a_mock() -> None:
 def test_a_mock_of_another_target_does_not_mock_requests_and_is_not_seen() -> None:
     with responses.RequestsMock(target="requests.Session.send"):
         assert active_mock() is None
+
+
+def test_a_responses_patch_it_cannot_read_fails_loudly() -> None:
+    from unittest import mock as std_mock
+
+    def send(*args: object, **kwargs: object) -> None:
+        raise AssertionError("never called")
+
+    send.__module__ = "responses"  # what a future release's patch would look like to this check
+    with (
+        std_mock.patch("requests.adapters.HTTPAdapter.send", send),
+        pytest.raises(RuntimeError, match="cannot find it in responses"),
+    ):
+        active_mock()

@@ -221,6 +221,17 @@ def test_the_module_level_mock_records_into_responses_calls(opener: Any) -> None
     assert fetch() == b"module"
 
 
+def test_the_module_level_start_and_stop_switch_the_mock_on_and_off(opener: Any) -> None:
+    responses.start()
+    try:
+        responses.get(MOCKED + "started", body="on")
+        assert opener.open(MOCKED + "started", timeout=TIMEOUT).read() == b"on"
+    finally:
+        responses.stop()
+        responses.reset()
+    assert responses.mock.registered() == []
+
+
 def test_an_unused_registration_fails_when_the_mock_stops(opener: Any) -> None:
     rsps = responses.RequestsMock()
     with pytest.raises(AssertionError, match="Not all requests have been executed"), rsps:

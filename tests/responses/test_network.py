@@ -74,6 +74,17 @@ def test_a_passthru_prefix_goes_over_urlplugs_http_handler(
     assert seen.headers["User-Agent"].startswith("Python-urllib/")  # not requests' own sender
 
 
+def test_a_passthru_pattern_goes_to_the_server(opener: Any, http_server: LoopbackHTTPServer) -> None:
+    import re
+
+    with responses.RequestsMock() as rsps:
+        rsps.add_passthru(re.compile(re.escape(http_server.url("/")) + r"v\d+/"))
+        assert opener.open(http_server.url("/v2/x"), timeout=TIMEOUT).read() == b"GET /v2/x"
+        with pytest.raises(urlplug.URLError, match="Passthru prefixes"):
+            opener.open(http_server.url("/other"), timeout=TIMEOUT)
+    assert [seen.path for seen in http_server.seen] == ["/v2/x"]
+
+
 def test_a_passthru_request_keeps_a_file_body(opener: Any, http_server: LoopbackHTTPServer) -> None:
     import io
 

@@ -22,8 +22,10 @@ def active_mock() -> responses.RequestsMock | None:
     """The ``responses.RequestsMock`` that answers ``requests`` right now, or ``None``.
 
     Cheap when no mock runs: without ``responses`` imported none can, and otherwise it is one
-    attribute lookup. Mocks started with a ``target`` other than ``requests``' ``HTTPAdapter.send``
-    do not mock ``requests``, and are not seen here either.
+    attribute lookup. Raises ``RuntimeError`` when ``responses`` has patched ``requests`` in a way
+    this function does not know, rather than letting requests reach the network. Mocks started
+    with a ``target`` other than ``requests``' ``HTTPAdapter.send`` do not mock ``requests``, and
+    are not seen here either.
     """
     module = sys.modules.get("responses")
     if module is None:
@@ -39,4 +41,17 @@ def active_mock() -> responses.RequestsMock | None:
         if isinstance(mock, module.RequestsMock):
             found: responses.RequestsMock = mock
             return found
+    if getattr(send, "__module__", None) == module.__name__:
+        # responses patched requests, but not as this function knows: never let requests through.
+        raise RuntimeError(_unknown_release())
     return None
+
+
+def _unknown_release() -> str:
+    from importlib.metadata import version
+
+    return (
+        f"a responses mock is active, but urlplug-responses cannot find it in responses "
+        f"{version('responses')}; install a release that urlplug-responses supports "
+        f"(see its requirements) or a newer urlplug-responses"
+    )
