@@ -97,12 +97,25 @@ def test_a_passthru_request_keeps_a_file_body(opener: Any, http_server: Loopback
     assert [seen.body for seen in http_server.seen] == [b"file body", b"chunked body"]
 
 
-def test_a_passthrough_registration_goes_to_the_server(opener: Any, http_server: LoopbackHTTPServer) -> None:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add(responses.PassthroughResponse(responses.GET, http_server.url("/through")))
+def test_a_passthrough_registration_goes_to_the_server_and_counts_as_used(
+    opener: Any, http_server: LoopbackHTTPServer
+) -> None:
+    with responses.RequestsMock() as rsps:  # fails on exit if the registration counted as unused
+        through = rsps.add(responses.PassthroughResponse(responses.GET, http_server.url("/through")))
         assert opener.open(http_server.url("/through"), timeout=TIMEOUT).read() == b"GET /through"
-        assert len(rsps.calls) == 0  # urlplug sends it after responses is done: not recorded
+        (call,) = rsps.calls
+        assert (call.request.url, call.response) == (http_server.url("/through"), None)
+        assert through.call_count == 1
     assert [seen.path for seen in http_server.seen] == ["/through"]
+
+
+def test_a_passthru_prefix_is_not_recorded_as_in_responses(
+    opener: Any, http_server: LoopbackHTTPServer
+) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.add_passthru(http_server.url())
+        opener.open(http_server.url("/p"), timeout=TIMEOUT).read()
+        assert len(rsps.calls) == 0
 
 
 def test_a_passed_through_error_status_is_an_http_error(opener: Any, http_server: LoopbackHTTPServer) -> None:

@@ -14,6 +14,7 @@ import io
 from typing import Any
 
 import requests
+import responses
 import urllib3
 from requests.adapters import HTTPAdapter
 
@@ -81,11 +82,26 @@ def _body_bytes(request: Request) -> bytes | None:
     return body
 
 
-def answer(request: Request) -> Response | None:
-    """The active mock's answer to ``request``; ``None`` to send it for real.
+def _record_passthrough(mock: responses.RequestsMock, prepared: requests.PreparedRequest) -> None:
+    """Record a request that a registered ``PassthroughResponse`` let through, as ``responses`` would.
 
-    Call it while a mock is active (:func:`~urlplug_responses.active.active_mock`); ``None`` when
-    the mock passes the request through. A registered
+    ``responses`` records such a call with the real response, which urlplug's HTTP handler has yet
+    to fetch: the call is recorded without one (``None``), and the registration counts as used. A
+    ``passthru`` prefix is not recorded, by ``responses`` either.
+    """
+    for registered in mock.registered():
+        if registered.matches(prepared)[0]:
+            if registered.passthrough:
+                call = responses.Call(prepared, None)
+                mock.calls.add_call(call)
+                registered.calls.add_call(call)
+            return
+
+
+def answer(mock: responses.RequestsMock, request: Request) -> Response | None:
+    """The answer of ``mock``, the active mock, to ``request``; ``None`` to send it for real.
+
+    ``None`` when the mock passes the request through. A registered
     exception body, and a request nothing matches, raise ``URLError`` whose ``reason`` is the
     exception ``responses`` raised (for no match, a ``requests.ConnectionError`` listing what is
     registered).
@@ -94,10 +110,10 @@ def answer(request: Request) -> Response | None:
     # requests' own default is no timeout; urlplug's is the socket module's default (a sentinel).
     timeout = request.timeout if isinstance(request.timeout, int | float) else None
     try:
-        response = bridge.send(
-            _prepared(request), stream=True, timeout=timeout, verify=True, cert=None, proxies={}
-        )
+        prepared = _prepared(request)
+        response = bridge.send(prepared, stream=True, timeout=timeout, verify=True, cert=None, proxies={})
     except _PassThrough:
+        _record_passthrough(mock, prepared)
         return None
     except URLError:
         raise

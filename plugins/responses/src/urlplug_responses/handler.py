@@ -32,11 +32,12 @@ class ResponsesHandler:
     @hookimpl
     def urlplug_open(self, request: Request) -> Response | None:
         """The active mock's answer to ``request``, or ``None`` to let the HTTP handler send it."""
-        if active_mock() is None:
+        mock = active_mock()
+        if mock is None:
             return None
         from .bridge import answer
 
-        return answer(request)
+        return answer(mock, request)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
