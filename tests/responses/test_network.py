@@ -225,3 +225,17 @@ def test_threads_sharing_one_opener_each_get_their_own_answer(opener: Any) -> No
         assert len(rsps.calls) == 200
     assert results == {n: f"answer to {n}".encode() for n in results}
     assert len(results) == 200
+
+
+def test_a_proxy_from_the_environment_does_not_change_what_is_matched(
+    monkeypatch: pytest.MonkeyPatch, http_server: LoopbackHTTPServer
+) -> None:
+    monkeypatch.setenv("http_proxy", http_server.url())  # a proxy that would answer "GET http://..."
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    with urlplug.build_opener() as opener, responses.RequestsMock() as rsps:
+        assert "ProxyHandler" in [type(h).__name__ for h in opener.handlers]
+        rsps.get("http://api.example/via-proxy", body="mocked")
+        assert opener.open("http://api.example/via-proxy", timeout=TIMEOUT).read() == b"mocked"
+        assert rsps.calls[0].request.url == "http://api.example/via-proxy"
+    assert http_server.seen == []
