@@ -14,7 +14,6 @@ test doubles), gets urllib2's behaviour instead: one connection per request, thr
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -93,7 +92,8 @@ class AbstractHTTPHandler(BaseHandler):
 
     def _get_content_length(self, request: Request) -> int | None:
         """The length of the request body, or ``None`` when it is only known by reading it."""
-        return _content_length(request.data, request.get_method())
+        length: int | None = _transport().content_length(request.data, request.get_method())
+        return length
 
     def do_request_(self, request: Request) -> Request:
         """Add the headers every HTTP request needs: ``Host``, body headers and the opener's defaults.
@@ -298,34 +298,3 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
     titled = {name.title(): value for name, value in headers.items()}
     proxy_authorization = None if req.has_proxy() else titled.pop("Proxy-Authorization", None)
     return titled, proxy_authorization
-
-
-def _content_length(data: Any, method: str) -> int | None:
-    """The size of a request body: bytes-like objects and seekable binary files; else ``None``.
-
-    No body is a length of 0 for the methods that expect one (POST, PUT, PATCH), as in ``http.client``.
-    """
-    if data is None:
-        return 0 if method.upper() in ("PATCH", "POST", "PUT") else None
-    if hasattr(data, "read"):
-        return _file_length(data)
-    try:
-        return memoryview(data).nbytes
-    except TypeError:
-        return None
-
-
-def _file_length(file: Any) -> int | None:
-    import io
-
-    if isinstance(file, io.TextIOBase):
-        return None
-    try:
-        if not file.seekable():
-            return None
-        position: int = file.tell()
-        size: int = file.seek(0, os.SEEK_END)
-        file.seek(position)
-    except (AttributeError, OSError, ValueError):
-        return None
-    return max(size - position, 0)

@@ -20,6 +20,8 @@ itself, as ``http.client`` would byte for byte, because every header was checked
 from __future__ import annotations
 
 import http.client
+import io
+import os
 import re
 import socket
 import sys
@@ -137,6 +139,35 @@ def _idna(authority: str) -> bytes:
     return host.encode("idna") + (f":{port}".encode() if colon else b"")
 
 
+def content_length(data: Any, method: str) -> int | None:
+    """The size of a request body: bytes-like objects and seekable binary files; else ``None``.
+
+    No body is a length of 0 for the methods that expect one (POST, PUT, PATCH), as in ``http.client``.
+    """
+    if data is None:
+        return 0 if method.upper() in _EXPECTS_BODY else None
+    if hasattr(data, "read"):
+        return _file_length(data)
+    try:
+        return memoryview(data).nbytes
+    except TypeError:
+        return None
+
+
+def _file_length(file: Any) -> int | None:
+    if isinstance(file, io.TextIOBase):
+        return None
+    try:
+        if not file.seekable():
+            return None
+        position: int = file.tell()
+        size: int = file.seek(0, os.SEEK_END)
+        file.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return max(size - position, 0)
+
+
 # --- sending -----------------------------------------------------------------------------------
 
 
@@ -209,6 +240,12 @@ def open_pooled(
     host = req.host
     method = req.get_method()
     body = req.data
+    if body is not None and "Content-Length" not in headers and "Transfer-Encoding" not in headers:
+        # A body set after the request stage (by a later plugin): framed as http.client would.
+        length = content_length(body, method)
+        headers["Content-Length" if length is not None else "Transfer-Encoding"] = (
+            str(length) if length is not None else "chunked"
+        )
     head = request_head(method, req.selector, headers, body)  # refused here, before any connection
     chunked = "Transfer-Encoding" in headers
     tunnel = req._tunnel_host
