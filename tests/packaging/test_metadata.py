@@ -115,3 +115,13 @@ def test_all_extra_installs_every_plugin() -> None:
 def test_changelog_describes_the_current_version() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert f"## [{urlplug.__version__}]" in changelog
+
+
+@pytest.mark.parametrize("folder", PLUGINS, ids=folder_id)
+def test_plugin_has_a_documentation_page(folder: Path) -> None:
+    page = ROOT / "docs" / "plugins" / f"{folder.name}.md"
+    assert page.is_file(), f"add {page.relative_to(ROOT)} including {folder_id(folder)}/README.md"
+    assert f'--8<-- "{folder_id(folder)}/README.md"' in page.read_text()
+    assert f"plugins/{folder.name}.md" in (ROOT / "mkdocs.yml").read_text(), (
+        "add the page to mkdocs.yml's nav"
+    )
