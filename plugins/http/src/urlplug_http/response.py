@@ -79,7 +79,8 @@ def _unfold(line: str, fields: list[tuple[str, str]]) -> None:
     if line[:1] not in (" ", "\t") or not fields or _BAD_VALUE.search(line) is not None:
         raise http.client.HTTPException(f"malformed response header line {line!r}")
     name, value = fields[-1]
-    fields[-1] = (name, value + " " + line.strip(" \t"))
+    folded = line.strip(" \t")
+    fields[-1] = (name, value + " " + folded if value else folded)
 
 
 def _framing(fields: list[tuple[str, str]]) -> _Framing:
@@ -227,7 +228,7 @@ class HTTPResponse(http.client.HTTPResponse):
         """
         fp = self.fp
         parts: list[bytes] = []
-        size = newlines = 0
+        size = newlines = line = 0  # line: the length of the line being read
         tail = b""  # the last bytes seen, for an end of head split between two reads
         while True:
             # The first read already has the whole timeout: the socket's own.
@@ -263,8 +264,9 @@ class HTTPResponse(http.client.HTTPResponse):
             tail = window[-3:]
             if newlines > MAX_HEADERS + 1:
                 raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
-            last_line = len(chunk) - chunk.rfind(b"\n") if b"\n" in chunk else size
-            if last_line > MAX_LINE + 1:
+            newline = chunk.rfind(b"\n")
+            line = len(chunk) - newline - 1 if newline >= 0 else line + len(chunk)
+            if line > MAX_LINE + 1:
                 raise http.client.LineTooLong("header line" if newlines else "status line")
 
     def _ack_now(self) -> None:

@@ -1,0 +1,53 @@
+"""The private parts of ``http.client.HTTPResponse`` that ``urlplug_http.response`` relies on.
+
+Fails loudly when a new Python renames or stops calling one of them; the response module's docstring
+lists the same names.
+"""
+
+from __future__ import annotations
+
+import http.client
+import inspect
+import socket
+
+import pytest
+
+from urlplug_http.response import HTTPResponse
+
+OVERRIDDEN = ["_close_conn", "_get_chunk_left", "_read_next_chunk_size", "_safe_read"]
+CALLED = ["_read_and_discard_trailer", "_safe_readinto"]
+ATTRIBUTES = ["fp", "length", "chunked", "chunk_left", "will_close", "_method"]
+
+
+@pytest.mark.parametrize("name", OVERRIDDEN + CALLED)
+def test_http_client_still_has_the_method(name: str) -> None:
+    assert callable(getattr(http.client.HTTPResponse, name, None)), f"http.client.HTTPResponse.{name} is gone"
+
+
+@pytest.mark.parametrize("name", OVERRIDDEN)
+def test_http_client_still_calls_the_overridden_method(name: str) -> None:
+    # Each override only matters if http.client's public reading methods still go through it.
+    source = inspect.getsource(http.client.HTTPResponse)
+    assert f"self.{name}(" in source, f"http.client no longer calls {name}"
+
+
+@pytest.mark.parametrize("name", ATTRIBUTES)
+def test_a_response_still_has_the_attribute(name: str) -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        response = http.client.HTTPResponse(left, method="GET")
+        assert hasattr(response, name), f"http.client.HTTPResponse has no {name} any more"
+        response.close()
+
+
+def test_a_chunked_body_is_read_through_the_overrides() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        right.sendall(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+        )
+        response = HTTPResponse(left, method="GET")
+        response.begin()
+        assert response.read() == b"abcde"
+        assert response._last_chunk_read  # http.client read the trailer through our override
+        response.close()
