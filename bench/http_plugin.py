@@ -449,13 +449,14 @@ def main() -> None:
 
     print("\nurlplug against the targets (throughput ratios, median rounds)")
     checks = [
-        _check("HTTP sequential vs raw http.client", plain[URLPLUG], plain[RAW], 0.75),
+        _check("HTTP sequential vs raw http.client (W1)", plain[URLPLUG], plain[RAW], 1.0),
         _check(
             "HTTP sequential vs best of urllib.request/urllib3/requests/httpx",
             plain[URLPLUG],
             best(plain, PEERS),
             1.3,
         ),
+        _check("HTTPS sequential vs raw http.client (W2)", tls[URLPLUG], tls[RAW], 1.0),
         _check("HTTPS sequential vs urllib.request.urlopen", tls[URLPLUG], tls[URLOPEN], 5),
         _check("HTTPS sequential vs urllib3", tls[URLPLUG], tls["urllib3.PoolManager"], 1.3),
         _check(f"{THREADS} threads vs best pure-Python peer", threads[URLPLUG], best(threads, PEERS), 1.3),

@@ -9,7 +9,7 @@ import bisect
 import itertools
 import sys
 import threading
-from typing import Any, NamedTuple
+from typing import Any
 
 import pluggy
 
@@ -24,61 +24,27 @@ _SCHEME_HOOKS = frozenset({"urlplug_request", "urlplug_open", "urlplug_response"
 class _CallList:
     """One hook's implementations for one scheme (or status code, or protocol), called in pluggy's order.
 
-    Takes the hook's arguments by position, in the order of its specification. It does what pluggy's
-    call loop does for plain implementations, the last registered first, each given the arguments
-    it names, and a ``firstresult`` hook stopping at the first result that is not ``None``, without
-    pluggy's per-call bookkeeping. Used only where no implementation is a wrapper and nobody
-    monitors the hooks; otherwise :class:`_HookCall` runs pluggy's own caller.
+    Called with the hook's arguments by keyword, as pluggy's own caller is: each implementation gets
+    the arguments it names, the last registered first, and a ``firstresult`` hook stops at the first
+    result that is not ``None``; without pluggy's per-call bookkeeping. Used only where no
+    implementation is a wrapper and nobody monitors the hooks; otherwise pluggy's own caller runs.
     """
 
     __slots__ = ("_calls", "_firstresult")
 
-    def __init__(
-        self, impls: list[pluggy.HookImpl], spec_argnames: tuple[str, ...], firstresult: bool
-    ) -> None:
-        # Per implementation: the function, and None when it takes every argument in the spec's order,
-        # else the positions of the arguments it names.
-        self._calls = [
-            (
-                impl.function,
-                None
-                if tuple(impl.argnames) == spec_argnames
-                else tuple(spec_argnames.index(name) for name in impl.argnames),
-            )
-            for impl in reversed(impls)
-        ]
+    def __init__(self, impls: list[pluggy.HookImpl], firstresult: bool) -> None:
+        self._calls = [(impl.function, tuple(impl.argnames)) for impl in reversed(impls)]
         self._firstresult = firstresult
 
-    def __call__(self, *args: Any) -> Any:
-        for function, positions in self._calls:
-            result = function(*args) if positions is None else function(*[args[i] for i in positions])
+    def __call__(self, **kwargs: Any) -> Any:
+        for function, argnames in self._calls:
+            result = function(*[kwargs[name] for name in argnames])
             if result is not None and self._firstresult:
                 return result
         return None
 
 
-class _HookCall:
-    """A pluggy hook caller taking the hook's arguments by position, as :class:`_CallList` does."""
-
-    __slots__ = ("_argnames", "_caller")
-
-    def __init__(self, caller: pluggy.HookCaller, spec_argnames: tuple[str, ...]) -> None:
-        self._caller = caller
-        self._argnames = spec_argnames
-
-    def __call__(self, *args: Any) -> Any:
-        return self._caller(**dict(zip(self._argnames, args, strict=True)))
-
-
-_Stage = _CallList | _HookCall
-
-
-class _SchemeCalls(NamedTuple):
-    """The stages for one URL scheme; ``None`` where no plugin serves that stage."""
-
-    request: _Stage | None
-    open: _Stage | None
-    response: _Stage | None
+_Stage = _CallList | pluggy.HookCaller
 
 
 class _PluginManager(pluggy.PluginManager):
@@ -143,8 +109,8 @@ class OpenerDirector:
         self._position: dict[int, tuple[int, int]] = {}
         self._lock = threading.RLock()
         self._stale = False
-        self._scheme_calls: dict[str, _SchemeCalls] = {}
-        self._error_calls: dict[tuple[str, Any], _Stage | None] = {}
+        # (hook name, scheme or status code or protocol) -> what runs that stage; None: nothing does.
+        self._stages: dict[tuple[str, Any], _Stage | None] = {}
         self._monitors: list[tuple[Any, Any]] = []
 
     # --- building the chain ------------------------------------------------------------------
@@ -183,8 +149,7 @@ class OpenerDirector:
         self._forget_calls()
 
     def _forget_calls(self) -> None:
-        self._scheme_calls = {}
-        self._error_calls = {}
+        self._stages = {}
 
     def _sync(self) -> None:
         """Register every plugin on a new manager, in ``handler_order``, and switch to it.
@@ -214,39 +179,30 @@ class OpenerDirector:
             # Call lists skip pluggy's call path, and with it the monitoring: build pluggy callers now.
             self._forget_calls()
 
-    def _caller(self, hook_name: str, key: Any) -> _Stage | None:
-        """The implementations of ``hook_name`` that serve ``key``, ready to call; ``None`` if none do."""
-        caller: pluggy.HookCaller = getattr(self.plugin_manager.hook, hook_name)
-        assert caller.spec is not None  # every urlplug hook has a specification
-        argnames = tuple(caller.spec.argnames)
-        impls = caller.get_hookimpls()
-        serving = [impl for impl in impls if _serves(impl.plugin, hook_name, key)]
-        if not serving:
-            return None
-        if self._monitors or any(impl.wrapper or impl.hookwrapper for impl in serving):
-            removed = [impl.plugin for impl in impls if impl not in serving]
-            return _HookCall(self.plugin_manager.subset_hook_caller(hook_name, removed), argnames)
-        return _CallList(serving, argnames, bool(caller.spec.opts.get("firstresult")))
-
-    def _calls_for(self, scheme: str) -> _SchemeCalls:
+    def _stage(self, hook_name: str, key: Any) -> _Stage | None:
+        """The implementations of ``hook_name`` that serve ``key``, ready to call (cached until the
+        chain changes); ``None`` if none do."""
+        try:
+            return self._stages[hook_name, key]
+        except KeyError:
+            pass
         with self._lock:
             if self._stale:
                 self._sync()
-            calls = _SchemeCalls(
-                self._caller("urlplug_request", scheme),
-                self._caller("urlplug_open", scheme),
-                self._caller("urlplug_response", scheme),
-            )
-            self._scheme_calls[scheme] = calls
-            return calls
-
-    def _error_caller(self, hook_name: str, key: Any) -> _Stage | None:
-        with self._lock:
-            if self._stale:
-                self._sync()
-            caller = self._caller(hook_name, key)
-            self._error_calls[hook_name, key] = caller
-            return caller
+            caller: pluggy.HookCaller = getattr(self.plugin_manager.hook, hook_name)
+            assert caller.spec is not None  # every urlplug hook has a specification
+            impls = caller.get_hookimpls()
+            serving = [impl for impl in impls if _serves(impl.plugin, hook_name, key)]
+            stage: _Stage | None = None
+            if not serving:
+                pass
+            elif self._monitors or any(impl.wrapper or impl.hookwrapper for impl in serving):
+                removed = [impl.plugin for impl in impls if impl not in serving]
+                stage = self.plugin_manager.subset_hook_caller(hook_name, removed)
+            else:
+                stage = _CallList(serving, bool(caller.spec.opts.get("firstresult")))
+            self._stages[hook_name, key] = stage
+            return stage
 
     # --- urllib2's tables ----------------------------------------------------------------------
 
@@ -311,22 +267,25 @@ class OpenerDirector:
             raise TypeError(f"expected a URL string or a Request, got {type(fullurl).__name__}: {fullurl!r}")
         req.timeout = timeout
         scheme = req.type
-        calls = self._scheme_calls.get(scheme) or self._calls_for(scheme)
+        stage = self._stage
 
-        if calls.request is not None:
+        request_stage = stage("urlplug_request", scheme)
+        if request_stage is not None:
             exchange = Exchange(self, req, scheme)
-            calls.request(exchange)
+            request_stage(exchange=exchange)
             req = exchange.request
 
         sys.audit("urllib.Request", req.full_url, req.data, req.headers, req.get_method())
-        if calls.open is None:
+        open_stage = stage("urlplug_open", scheme)
+        if open_stage is None:
             return None
-        response = calls.open(self, req)
+        response = open_stage(opener=self, request=req)
 
-        if calls.response is not None and response is not None:
+        response_stage = stage("urlplug_response", scheme)
+        if response_stage is not None and response is not None:
             exchange = Exchange(self, req, scheme)
             exchange.response = response
-            calls.response(exchange)
+            response_stage(exchange=exchange)
             response = exchange.response
         return response
 
@@ -341,14 +300,14 @@ class OpenerDirector:
             if len(args) != 5:
                 raise TypeError("HTTP errors take (request, response, code, msg, headers)")
             request, response, code, msg, headers = args
-            key = ("urlplug_http_error", code)
-            caller = self._error_calls[key] if key in self._error_calls else self._error_caller(*key)
-            if caller is None:
+            http_stage = self._stage("urlplug_http_error", code)
+            if http_stage is None:
                 return None
-            return caller(self, request, response, code, msg, headers)
-        key = ("urlplug_error", proto)
-        caller = self._error_calls[key] if key in self._error_calls else self._error_caller(*key)
-        return None if caller is None else caller(self, proto, args)
+            return http_stage(
+                opener=self, request=request, response=response, code=code, msg=msg, headers=headers
+            )
+        stage = self._stage("urlplug_error", proto)
+        return None if stage is None else stage(opener=self, proto=proto, args=args)
 
     def close(self) -> None:
         """Close every handler (releasing pooled connections) and empty the chain."""
