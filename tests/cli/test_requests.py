@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from pathlib import Path
 
-from tests.servers.http import LoopbackHTTPServer, Reply
+from tests.servers.http import LoopbackHTTPServer, Reply, Seen
 
 from .support import urlplug
 
@@ -123,3 +126,68 @@ def test_an_http_error_body_is_printed_without_fail(http_server: LoopbackHTTPSer
     http_server.routes["/missing"] = lambda seen: Reply(404, [], b"not here")
     result = urlplug(http_server.url("/missing"))
     assert (result.returncode, result.stdout, result.stderr) == (0, b"not here", b"")
+
+
+def _form_parts(seen: Seen) -> list[Message]:
+    """The parts of a multipart/form-data body, parsed by the standard library's email package."""
+    raw = f"Content-Type: {seen.headers['Content-Type']}\r\n\r\n".encode() + seen.body
+    message = BytesParser(policy=HTTP).parsebytes(raw)
+    assert message.get_content_type() == "multipart/form-data"
+    return list(message.iter_parts())
+
+
+def test_form_sends_text_fields_files_and_file_contents(
+    http_server: LoopbackHTTPServer, tmp_path: Path
+) -> None:
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"\x89PNG\r\n\x00binary")
+    note = tmp_path / "note.txt"
+    note.write_bytes(b"from a file")
+    result = urlplug(
+        http_server.url("/upload"),
+        "-F",
+        "title=holiday",
+        "-F",
+        f"image=@{photo}",
+        "-F",
+        f"note=<{note}",
+        "-F",
+        f"raw=@{note};type=text/x-custom;filename=renamed.txt",
+    )
+    assert result.returncode == 0, result.stderr
+    seen = http_server.seen[-1]
+    assert seen.method == "POST"
+    parts = {part.get_param("name", header="content-disposition"): part for part in _form_parts(seen)}
+    assert parts["title"].get_payload(decode=True) == b"holiday"
+    assert parts["title"].get_filename() is None
+    assert (parts["image"].get_filename(), parts["image"].get_content_type()) == ("photo.png", "image/png")
+    assert parts["image"].get_payload(decode=True) == b"\x89PNG\r\n\x00binary"
+    assert parts["note"].get_payload(decode=True) == b"from a file"
+    assert parts["note"].get_filename() is None
+    assert (parts["raw"].get_filename(), parts["raw"].get_content_type()) == ("renamed.txt", "text/x-custom")
+
+
+def test_form_reads_an_upload_from_stdin(http_server: LoopbackHTTPServer) -> None:
+    urlplug(http_server.url("/upload"), "-F", "data=@-", stdin=b"piped")
+    (part,) = _form_parts(http_server.seen[-1])
+    assert part.get_payload(decode=True) == b"piped"
+    assert part.get_content_type() == "application/octet-stream"
+
+
+def test_form_with_a_missing_file_exits_26(http_server: LoopbackHTTPServer, tmp_path: Path) -> None:
+    result = urlplug(http_server.url("/"), "-F", f"f=@{tmp_path / 'absent'}")
+    assert result.returncode == 26
+    assert http_server.seen == []
+
+
+def test_form_and_data_do_not_mix() -> None:
+    assert urlplug("http://127.0.0.1:9/", "-F", "a=1", "-d", "b=2").returncode == 2
+
+
+def test_form_without_urllib3_names_the_extra(http_server: LoopbackHTTPServer, tmp_path: Path) -> None:
+    hidden = tmp_path / "hide"
+    (hidden / "urllib3").mkdir(parents=True)
+    (hidden / "urllib3" / "__init__.py").write_text("raise ImportError('urllib3 hidden by the test')\n")
+    result = urlplug(http_server.url("/"), "-F", "a=1", env={"PYTHONPATH": str(hidden)})
+    assert result.returncode == 4
+    assert "pip install 'urlplug[cli]'" in result.stderr.decode()

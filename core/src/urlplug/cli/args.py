@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DATA",
         help="send DATA as JSON (as --data-binary, with JSON Content-Type and Accept)",
     )
+    add(
+        "-F",
+        "--form",
+        action="append",
+        metavar="NAME=CONTENT",
+        help="add a multipart form field: text, @FILE to upload, <FILE for its content (needs urllib3)",
+    )
     add("-I", "--head", action="store_true", help="send HEAD and show the response headers only")
     # Credentials and transport.
     add(
@@ -121,6 +128,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         parser.error("no URL given")
     if options.continue_at not in (None, "-") and not options.continue_at.isdigit():
         parser.error(f"-C takes a byte offset or '-', not {options.continue_at!r}")
-    if options.head and options.data:
-        parser.error("-I (HEAD) sends no body: drop -d/--json")
+    if options.head and (options.data or options.form):
+        parser.error("-I (HEAD) sends no body: drop -d/--json/-F")
+    if options.data and options.form:
+        parser.error("-F and -d/--json make different bodies: give one kind")
     return options

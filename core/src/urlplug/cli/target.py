@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from urllib.parse import quote, urlsplit
 
 from ..request import Request
 from .args import Data
-from .failures import FAILED_INIT, MALFORMED_URL, READ_ERROR, Failure
+from .failures import FAILED_INIT, MALFORMED_URL, Failure
+from .form import multipart
+from .sources import read_source
 
 __all__ = ["make_request", "target_url"]
 
@@ -60,6 +61,8 @@ def make_request(options: argparse.Namespace, url: str) -> Request:
     """The request the flags describe; :class:`Failure` for a header or body that cannot be sent."""
     headers: dict[str, str] = {}
     data = _body(options.data or [])
+    if options.form:
+        data, headers["Content-Type"] = multipart(options.form)
     if any(item.kind == "json" for item in options.data or []):
         headers |= {"Content-Type": "application/json", "Accept": "application/json"}
     if options.user_agent is not None:
@@ -90,14 +93,6 @@ def _body(items: list[Data]) -> bytes | None:
 def _piece(item: Data) -> bytes:
     if item.kind == "raw" or not item.text.startswith("@"):
         return item.text.encode()
-    name = item.text[1:]
-    try:
-        if name == "-":
-            content = sys.stdin.buffer.read()
-        else:
-            with open(name, "rb") as file:
-                content = file.read()
-    except OSError as exc:
-        raise Failure(READ_ERROR, f"Failed to read data from {name!r}: {exc.strerror or exc}") from None
+    content = read_source(item.text[1:])
     # curl's -d reads a file as text and drops its line breaks; --data-binary and --json keep them.
     return content.replace(b"\r", b"").replace(b"\n", b"") if item.kind == "ascii" else content
