@@ -153,3 +153,39 @@ def test_a_json_type_with_a_body_that_is_not_json_is_shown_as_it_is(http_server:
     http_server.routes["/api"] = lambda seen: Reply(200, [("Content-Type", "application/json")], b"{oops")
     code, shown, _ = on_terminal(http_server.url("/api"), stream="stdout")
     assert (code, shown) == (0, b"{oops")
+
+
+def test_output_dash_is_stdout(http_server: LoopbackHTTPServer, tmp_path: Path) -> None:
+    result = urlplug(http_server.url("/dash"), "-o", "-", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, b"GET /dash")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_keeps_the_partial_body_as_part(
+    scripted_server: Callable[..., ScriptedServer], tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def script(sock: socket.socket, number: int) -> None:
+        read_request(sock)
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst part")
+        time.sleep(10)
+
+    target = tmp_path / "out.bin"
+    server = scripted_server(script)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "urlplug", server.url("/"), "-o", str(target)], stderr=subprocess.PIPE
+    )
+    partial = tmp_path / "out.bin.part"
+    deadline = time.monotonic() + 10
+    while not (partial.exists() and partial.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert b"Traceback" not in err
+    assert not target.exists()
+    assert partial.read_bytes() == b"first part"

@@ -51,11 +51,17 @@ def fetch_command(argv: Sequence[str]) -> int:
 
         return version_command()
     destination: Destination | None = None
+    url = options.url
     try:
-        destination = Destination.choose(options)
-        _fetch(options, destination)
+        url = target_url(options)
+        destination = Destination.choose(options, url)
+        _fetch(options, url, destination)
+    except KeyboardInterrupt:
+        if destination is not None:
+            destination.abandon()
+        raise
     except (Exception, MaxTimeExceeded) as exc:
-        code, message = _outcome(exc, options.url)
+        code, message = _outcome(exc, url)
         kept = destination.abandon() if destination is not None else None
         if kept is not None:
             message += f" (the partial body is in {kept})"
@@ -74,8 +80,7 @@ def _outcome(exc: BaseException, url: str) -> tuple[int, str]:
     return describe(exc, url)
 
 
-def _fetch(options: argparse.Namespace, destination: Destination) -> None:
-    url = target_url(options)
+def _fetch(options: argparse.Namespace, url: str, destination: Destination) -> None:
     request = make_request(options, url)
     if destination.offset:
         request.add_header("Range", f"bytes={destination.offset}-")
@@ -154,11 +159,11 @@ class Destination:
         self._moved = False  # the file named by -o was moved to .part to resume it
 
     @classmethod
-    def choose(cls, options: argparse.Namespace) -> Destination:
-        """The destination ``-o``/``-O`` name, and the offset ``-C`` resumes at."""
-        path = Path(options.output) if options.output else None
+    def choose(cls, options: argparse.Namespace, url: str) -> Destination:
+        """The file ``-o``/``-O`` name (``-o -`` is stdout), and the offset ``-C`` resumes at."""
+        path = Path(options.output) if options.output not in (None, "-") else None
         if options.remote_name:
-            name = posixpath.basename(urlsplit(options.url).path)
+            name = posixpath.basename(urlsplit(url).path)
             if not name:
                 raise Failure(WRITE_ERROR, "Remote file name has no length: give -o FILE")
             path = Path(name)
