@@ -1,8 +1,9 @@
 """The ``urlplug`` command: fetch a URL with curl's flags, list the installed plugins, or run the demo.
 
 One module per idea: :mod:`.args` (the command line, with curl's flag names), :mod:`.target` (the URL
-and the request), :mod:`.chain` (the opener the flags ask for), :mod:`.trace` (``-v`` and ``-i``),
-:mod:`.transfer` (the exchange and where the body goes), :mod:`.output` (terminal niceties),
+and the request), :mod:`.sources` (``@file`` arguments), :mod:`.form` (``-F``), :mod:`.chain` (the
+opener the flags ask for), :mod:`.trace` (``-v`` and ``-i``), :mod:`.transfer` (the exchange, start
+to end), :mod:`.destination` (where the body goes), :mod:`.output` (terminal niceties),
 :mod:`.failures` (curl's exit codes), :mod:`.listing` (``urlplug plugins`` and ``--version``).
 Nothing here is imported by ``import urlplug``.
 """
