@@ -125,3 +125,14 @@ def test_console_script_demo_fetches_through_every_installed_plugin() -> None:
     assert "FAILED" not in out
     assert "urlplug-http HTTPRedirectHandler.http_error_301" in out
     assert "urlplug-file DataHandler.data_open" in out
+
+
+def test_a_closed_pipe_on_the_plugins_listing_is_quiet() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "urlplug", "plugins", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 23  # the reader was gone before the first write
+    assert err == b""

@@ -25,6 +25,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(argv)
     except KeyboardInterrupt:
         return INTERRUPTED
+    except BrokenPipeError:  # `urlplug plugins | head -1`
+        from .failures import WRITE_ERROR
+        from .output import discard_stdout
+
+        discard_stdout()
+        return WRITE_ERROR
+    except Exception as exc:  # what fetch_command did not word itself: still one line, no traceback
+        print(f"urlplug: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _dispatch(argv: list[str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["is_json", "pretty_json", "progress_bar"]
+__all__ = ["discard_stdout", "is_json", "pretty_json", "progress_bar"]
 
 _DOWNLOAD_UNIT = 1024
 
@@ -50,3 +50,11 @@ def pretty_json(body: bytes) -> bytes | None:
     except ValueError:  # also UnicodeDecodeError
         return None
     return json.dumps(document, indent=2, ensure_ascii=False).encode() + b"\n"
+
+
+def discard_stdout() -> None:
+    """Point stdout at the null device once its reader has gone (a closed pipe), so that Python's
+    flush at exit does not report the closed pipe a second time."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -23,6 +22,7 @@ from .failures import (
     MaxTimeExceeded,
     describe,
 )
+from .output import discard_stdout
 from .target import make_request, target_url
 from .trace import Trace
 
@@ -60,8 +60,7 @@ def fetch_command(argv: Sequence[str]) -> int:
 def _outcome(exc: BaseException, url: str) -> tuple[int, str]:
     if isinstance(exc, WriteFailed):
         if isinstance(exc.__cause__, BrokenPipeError):
-            # Nobody reads stdout any more: keep Python's exit-time flush from complaining too.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            discard_stdout()
         return WRITE_ERROR, f"Failure writing output to destination: {exc.__cause__}"
     return describe(exc, url)
 
