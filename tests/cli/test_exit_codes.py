@@ -49,6 +49,7 @@ def test_fail_lets_redirects_and_successes_through(http_server: LoopbackHTTPServ
         ("http://127.0.0.1:99999/", "URL rejected"),
         ("http://a b/", "bad host name"),
         ("http://", "bad host name"),
+        ("http://127.0.0.1:9/a\x01b", "control characters"),
     ],
 )
 def test_malformed_urls_exit_3(url: str, message: str) -> None:
@@ -63,14 +64,22 @@ def test_an_unknown_scheme_exits_1() -> None:
     assert "unknown url type: 'nosuch'" in error_line(result)
 
 
-def test_bad_flags_and_headers_exit_2() -> None:
+def test_an_unknown_flag_exits_2() -> None:
     assert urlplug("http://127.0.0.1:9/", "--no-such-flag").returncode == 2
-    result = urlplug("http://127.0.0.1:9/", "-H", "no colon here")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-H", "no colon here"], "not of the form 'Name: value'"),
+        (["-H", "X-Bad: a\rb"], "control character"),
+        (["-X", "GET /evil"], "invalid method"),
+    ],
+)
+def test_a_header_or_method_that_cannot_be_sent_exits_2(args: list[str], message: str) -> None:
+    result = urlplug("http://127.0.0.1:9/", *args)
     assert result.returncode == 2
-    assert "not of the form 'Name: value'" in error_line(result)
-    result = urlplug("http://127.0.0.1:9/", "-H", "X-Bad: a\rb")
-    assert result.returncode == 2
-    assert "control character" in error_line(result)
+    assert message in error_line(result)
 
 
 def test_a_name_that_does_not_resolve_exits_6() -> None:

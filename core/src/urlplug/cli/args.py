@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import NamedTuple
 
 __all__ = ["Data", "parse"]
 
@@ -13,12 +14,11 @@ urlplug plugins [--json]  list installed plugins
 urlplug demo              fetch from loopback servers through every installed plugin"""
 
 
-class Data:
+class Data(NamedTuple):
     """One ``-d``/``--data-binary``/``--data-raw``/``--json`` argument: how to read it, and its text."""
 
-    def __init__(self, kind: str, text: str) -> None:
-        self.kind = kind  # "ascii" (-d), "binary", "raw" or "json"
-        self.text = text
+    kind: str  # "ascii" (-d), "binary", "raw" or "json"
+    text: str
 
 
 def _data(kind: str) -> type[argparse.Action]:

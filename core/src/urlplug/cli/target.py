@@ -7,6 +7,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 from ..request import Request
+from ..validate import check_token
 from .args import Data
 from .failures import FAILED_INIT, MALFORMED_URL, Failure
 from .form import multipart
@@ -44,14 +45,14 @@ def target_url(options: argparse.Namespace) -> str:
 
 def _with_user(url: str, user: str) -> str:
     """``url`` carrying ``-u``'s credentials (they win over any in the URL); the plugins send them."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:  # no authority to carry credentials (data:, file:/...)
+        return url
     name, colon, password = user.partition(":")
     if not colon:
         import getpass
 
         password = getpass.getpass(f"Enter host password for user '{name}':")
-    scheme, sep, rest = url.partition("://")
-    if not sep:  # no authority to carry credentials (data:, file:/...)
-        return url
     authority, tail = _SPLIT_AUTHORITY.fullmatch(rest).groups()  # type: ignore[union-attr]
     userinfo = f"{quote(name, safe='')}:{quote(password, safe='')}"
     return f"{scheme}://{userinfo}@{authority.rpartition('@')[2]}{tail}"
@@ -74,11 +75,20 @@ def make_request(options: argparse.Namespace, url: str) -> Request:
         if not colon:
             raise Failure(FAILED_INIT, f"header {header!r} is not of the form 'Name: value'")
         headers[name.strip()] = value.strip()
-    method = "HEAD" if options.head and options.method is None else options.method
     try:
-        return Request(url, data=data, headers=headers, method=method)
+        request = Request(url, data=data)
     except ValueError as exc:
-        raise Failure(MALFORMED_URL if "URL" in str(exc) else FAILED_INIT, str(exc)) from None
+        raise Failure(MALFORMED_URL, str(exc)) from None
+    method = "HEAD" if options.head and options.method is None else options.method
+    try:  # what the command line says to send, refused before anything is sent
+        if method is not None:
+            check_token(method, "method")
+            request.method = method
+        for name, value in headers.items():
+            request.add_header(name, value)
+    except ValueError as exc:
+        raise Failure(FAILED_INIT, str(exc)) from None
+    return request
 
 
 def _body(items: list[Data]) -> bytes | None:
