@@ -110,11 +110,10 @@ def test_max_time_bounds_a_body_that_trickles(scripted_server: Callable[..., Scr
             sock.sendall(b"x")
             time.sleep(0.1)
 
-    started = time.monotonic()
     result = urlplug(scripted_server(script).url("/"), "-m", "1", "-o", "/dev/null")
+    # Without the bound on the whole transfer, the body would end short after 4 s: exit 18.
     assert result.returncode == 28
-    assert time.monotonic() - started < 3.5
-    assert "Traceback" not in result.stderr.decode()
+    assert "timed out" in error_line(result)
 
 
 def test_a_body_cut_short_exits_18(scripted_server: Callable[..., ScriptedServer]) -> None:
@@ -136,9 +135,8 @@ def test_ctrl_c_exits_130_without_a_traceback(scripted_server: Callable[..., Scr
         [sys.executable, "-m", "urlplug", server.url("/")], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 10
-    while server.connections == 0 and time.monotonic() < deadline:
+    while server.connections == 0 and time.monotonic() < deadline:  # then the command waits for the answer
         time.sleep(0.02)
-    time.sleep(0.2)  # the request is sent; the command waits for the answer
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=10)
     assert process.returncode == 130

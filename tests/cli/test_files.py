@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -189,3 +191,24 @@ def test_ctrl_c_keeps_the_partial_body_as_part(
     assert b"Traceback" not in err
     assert not target.exists()
     assert partial.read_bytes() == b"first part"
+
+
+def test_a_device_is_written_as_it_is(http_server: LoopbackHTTPServer, tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    received: list[bytes] = []
+    reader.start()
+    result = urlplug(http_server.url("/to-a-pipe"), "-o", str(fifo))
+    reader.join(10)
+    assert (result.returncode, received) == (0, [b"GET /to-a-pipe"])
+    assert fifo.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]  # no fifo.part beside it
+
+
+def test_continue_needs_a_regular_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = urlplug("http://127.0.0.1:9/", "-C", "-", "-o", str(fifo))
+    assert result.returncode == 2
+    assert "not one" in error_line(result)

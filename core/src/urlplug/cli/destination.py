@@ -1,6 +1,7 @@
 """Where a body goes: stdout, or a file written under ``NAME.part`` and renamed only once complete.
 
 A transfer cut short never leaves a file that looks whole; its ``.part`` stays for ``-C -`` to resume.
+A device or a pipe (``-o /dev/null``) is written as it is: it has no name to complete.
 """
 
 from __future__ import annotations
@@ -25,11 +26,15 @@ class WriteFailed(Exception):
 
 
 class Destination:
-    """Where a body goes: stdout (``path`` is ``None``) or ``path``, written as ``path.part`` first."""
+    """Where a body goes: stdout (``path`` is ``None``) or ``path``, written as ``part`` first.
+
+    ``part`` is ``None`` for stdout and for a path that exists and is not a regular file.
+    """
 
     def __init__(self, path: Path | None, offset: int = 0) -> None:
         self.path = path
-        self.part = None if path is None else path.with_name(path.name + ".part")
+        regular = path is not None and (path.is_file() or not path.exists())
+        self.part = path.with_name(path.name + ".part") if path is not None and regular else None
         self.offset = offset
         self._file: IO[bytes] | None = None
         self._moved = False  # the file named by -o was moved to .part to resume it
@@ -55,7 +60,8 @@ class Destination:
     def _resuming(cls, path: Path, offset: str) -> Destination:
         destination = cls(path)
         part = destination.part
-        assert part is not None
+        if part is None:
+            raise Failure(FAILED_INIT, f"-C resumes a regular file, and {path} is not one")
         if not part.exists() and path.exists():  # curl's own partial file, or a whole one
             path.replace(part)
             destination._moved = True
@@ -103,8 +109,10 @@ class Destination:
         return self.path.name if self.path is not None else "stdout"
 
     def _open(self) -> IO[bytes]:
-        if self.part is None:
+        if self.path is None:
             self._file = sys.stdout.buffer
+        elif self.part is None:
+            self._file = self.path.open("wb")
         else:
             self._file = self.part.open("ab" if self.offset else "wb")
         return self._file
@@ -112,25 +120,30 @@ class Destination:
     def _write(self, sink: IO[bytes], data: bytes) -> None:
         try:
             sink.write(data)
-            if self.part is None:
+            if self.path is None:
                 sink.flush()  # a stream shows as it arrives
         except OSError as exc:
             raise WriteFailed from exc
 
+    def _close(self) -> None:
+        if self._file is not None and self.path is not None:
+            self._file.close()
+
     def complete(self) -> None:
         """The body is whole: close the file and give it its name."""
-        if self.part is not None:
-            if self._file is not None:
-                self._file.close()
-            self.part.replace(self.path)  # type: ignore[arg-type]
+        self._close()
+        if self.part is not None and self.path is not None:
+            self.part.replace(self.path)
 
     def abandon(self) -> Path | None:
         """The transfer failed: close the file; return the ``.part`` kept if it holds any bytes."""
-        if self.part is None or self._file is None:
-            if self._moved:  # nothing was fetched: the file goes back as it was
-                self.part.replace(self.path)  # type: ignore[union-attr, arg-type]
+        self._close()
+        if self.part is None or self.path is None:
             return None
-        self._file.close()
+        if self._file is None:
+            if self._moved:  # nothing was fetched: the file goes back as it was
+                self.part.replace(self.path)
+            return None
         if self.part.stat().st_size:
             return self.part
         self.part.unlink()
