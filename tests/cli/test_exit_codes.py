@@ -175,3 +175,10 @@ def test_too_many_redirects_exit_47(http_server: LoopbackHTTPServer) -> None:
     assert result.returncode == 47
     assert error_line(result) == "urlplug: (47) Maximum (1) redirects followed"
     assert urlplug(http_server.url("/a"), "-L", "--max-redirs", "2").stdout == b"GET /c"
+
+
+def test_a_redirect_loop_exits_47(http_server: LoopbackHTTPServer) -> None:
+    http_server.routes["/loop"] = lambda seen: Reply(302, [("Location", "/loop")])
+    result = urlplug(http_server.url("/loop"), "-L")
+    assert result.returncode == 47
+    assert error_line(result) == "urlplug: (47) Too many redirects: a loop, or more than 10"

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from ..director import OpenerDirector
 
-__all__ = ["make_opener", "plugin_name", "redirect_limit_reached"]
+__all__ = ["make_opener", "plugin_name", "redirects_exhausted"]
 
 
 def plugin_name(name: str, dist: str, needed_by: str) -> Any:
@@ -74,12 +74,19 @@ def _redirects(options: argparse.Namespace) -> list[Any]:
     return []
 
 
-def redirect_limit_reached(error: Any) -> bool:
-    """Whether an ``HTTPError`` is the redirect handler giving up on too many redirects."""
+def redirects_exhausted(error: Any, options: argparse.Namespace) -> str | None:
+    """What to say if an ``HTTPError`` is the redirect handler giving up (a loop, or too many)."""
     import urlplug
 
-    inf_msg: str = getattr(getattr(urlplug, "HTTPRedirectHandler", None), "inf_msg", "")
-    return bool(inf_msg) and 300 <= (error.code or 0) < 400 and str(error.msg).startswith(inf_msg)
+    handler: Any = getattr(urlplug, "HTTPRedirectHandler", None)
+    inf_msg: str = getattr(handler, "inf_msg", "")
+    if not (options.location and inf_msg and 300 <= (error.code or 0) < 400):
+        return None
+    if not str(error.msg).startswith(inf_msg):
+        return None
+    if options.max_redirs is not None:
+        return f"Maximum ({options.max_redirs}) redirects followed"
+    return f"Too many redirects: a loop, or more than {handler.max_redirections}"
 
 
 def _credentials(options: argparse.Namespace, url: str) -> list[Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import HTTPError
 from ..request import Request
 from .args import parse
-from .chain import make_opener, redirect_limit_reached
+from .chain import make_opener, redirects_exhausted
 from .destination import Destination, WriteFailed
 from .failures import (
     HTTP_RETURNED_ERROR,
@@ -87,10 +87,10 @@ def _open(
     try:
         return opener.open(request, timeout=timeout)
     except HTTPError as error:
-        if options.location and redirect_limit_reached(error):
+        exhausted = redirects_exhausted(error, options)
+        if exhausted is not None:
             error.close()
-            limit = options.max_redirs if options.max_redirs is not None else "the redirect handler's"
-            raise Failure(TOO_MANY_REDIRECTS, f"Maximum ({limit}) redirects followed") from None
+            raise Failure(TOO_MANY_REDIRECTS, exhausted) from None
         if options.fail and (error.code or 0) >= 400 and not (error.code == 416 and destination.offset):
             error.close()
             raise Failure(
