@@ -97,9 +97,11 @@ def _credentials(options: argparse.Namespace, url: str) -> list[Any]:
     if not (options.netrc or options.netrc_file):
         return []
     manager = plugin_name("NetrcPasswordMgr", "urlplug-auth", "-n/--netrc")
+    import netrc
+
     try:
         passwords = manager(options.netrc_file)
-    except Exception as exc:  # a missing or malformed file: netrc.NetrcParseError, OSError
+    except (OSError, netrc.NetrcParseError) as exc:
         raise Failure(READ_ERROR, f"cannot read the netrc file: {exc}") from None
     import urlplug
 

@@ -8,9 +8,13 @@ input. After ``@path`` or ``<path``, ``;type=TYPE`` and ``;filename=NAME`` set t
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from .failures import FAILED_INIT, NOT_BUILT_IN, Failure
 from .sources import read_source
+
+if TYPE_CHECKING:
+    from urllib3.fields import RequestField
 
 __all__ = ["multipart"]
 
@@ -24,25 +28,28 @@ def multipart(specs: list[str]) -> tuple[bytes, str]:
         raise Failure(
             NOT_BUILT_IN, "-F needs urllib3, which is not installed: pip install 'urlplug[cli]'"
         ) from None
-    fields = []
-    for spec in specs:
-        name, equals, value = spec.partition("=")
-        if not (name and equals):
-            raise Failure(FAILED_INIT, f"-F {spec!r} is not of the form name=value")
-        if value[:1] not in ("@", "<"):
-            field = RequestField(name, value)
-            field.make_multipart()
-        else:
-            path, *settings = value[1:].split(";")
-            given = dict(setting.partition("=")[::2] for setting in settings)
-            upload = value[0] == "@"
-            filename = given.get("filename") or (os.path.basename(path) if upload and path != "-" else None)
-            field = RequestField(name, read_source(path), filename=filename if upload else None)
-            field.make_multipart(
-                content_type=given.get("type") or (_guess_type(filename) if upload else None)
-            )
-        fields.append(field)
-    return encode_multipart_formdata(fields)
+    return encode_multipart_formdata([_field(spec, RequestField) for spec in specs])
+
+
+def _field(spec: str, field_class: type[RequestField]) -> RequestField:
+    """One form field from ``name=text``, ``name=@path[;type=...][;filename=...]`` or ``name=<path``."""
+    name, equals, value = spec.partition("=")
+    if not (name and equals):
+        raise Failure(FAILED_INIT, f"-F {spec!r} is not of the form name=value")
+    if value[:1] not in ("@", "<"):
+        field = field_class(name, value)
+        field.make_multipart()
+        return field
+    path, *settings = value[1:].split(";")
+    given = dict(setting.partition("=")[::2] for setting in settings)
+    if value[0] == "<":  # the file's content as a text field
+        field = field_class(name, read_source(path))
+        field.make_multipart(content_type=given.get("type"))
+        return field
+    filename = given.get("filename") or (os.path.basename(path) if path != "-" else None)
+    field = field_class(name, read_source(path), filename=filename)
+    field.make_multipart(content_type=given.get("type") or _guess_type(filename))
+    return field
 
 
 def _guess_type(filename: str | None) -> str:
