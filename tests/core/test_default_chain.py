@@ -22,6 +22,8 @@ SEED_DEFAULTS = {
     "FileHandler",
     "DataHandler",
 }
+# urlplug-auth's processor for credentials in URLs (http://user:password@host/) joins every opener too.
+DEFAULTS = SEED_DEFAULTS | {"URLCredentialsProcessor"}
 # Feature plugins of the family that join every opener and change nothing until used.
 INERT_FEATURES = {"ResponsesHandler"}
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +42,8 @@ def _names(opener: urlplug.OpenerDirector) -> list[str]:
 
 def test_default_chain_is_the_seeds(no_proxy_env: None) -> None:
     names = [name for name in _names(urlplug.build_opener()) if name not in INERT_FEATURES]
-    assert set(names) == SEED_DEFAULTS
-    assert len(names) == len(SEED_DEFAULTS)
+    assert set(names) == DEFAULTS
+    assert len(names) == len(DEFAULTS)
 
 
 def test_proxy_handler_joins_when_proxies_are_configured(
@@ -49,7 +51,7 @@ def test_proxy_handler_joins_when_proxies_are_configured(
 ) -> None:
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:3128")
     names = _names(urlplug.build_opener())
-    assert set(names) - INERT_FEATURES == SEED_DEFAULTS | {"ProxyHandler"}
+    assert set(names) - INERT_FEATURES == DEFAULTS | {"ProxyHandler"}
     assert names[0] == "ProxyHandler"  # handler_order 100 puts it first
 
 

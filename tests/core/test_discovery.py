@@ -296,9 +296,11 @@ def test_import_urlplug_imports_no_plugin_and_scans_nothing() -> None:
 
 
 def test_build_opener_imports_only_the_auto_installed_plugins() -> None:
+    # urlplug-auth joins with its light URL-credentials processor only, not its auth handlers.
     out = _fresh_python(
         "import sys, urlplug; urlplug.build_opener(); "
-        "print(sorted(m for m in sys.modules if m in ('urlplug_auth', 'urlplug_cookies')))"
+        "print(sorted(m for m in sys.modules if m in ('urlplug_auth.basic', 'urlplug_auth.digest', "
+        "'urlplug_auth.passwords', 'urlplug_cookies')))"
     )
     assert out == "[]"
 

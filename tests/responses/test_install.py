@@ -26,7 +26,7 @@ def test_it_installs_on_urlplug_and_urlplug_http_alone(tmp_path: Path) -> None:
         capture_output=True,
     )
     listing = subprocess.run(
-        [python, "-m", "urlplug.cli", "plugins"], check=True, capture_output=True, text=True, timeout=60
+        [python, "-m", "urlplug", "plugins"], check=True, capture_output=True, text=True, timeout=60
     ).stdout
     assert [line.split()[0] for line in listing.splitlines() if not line.startswith(" ")] == [
         "urlplug-http",

@@ -39,6 +39,8 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
         "AbstractDigestAuthHandler",
         "HTTPDigestAuthHandler",
         "ProxyDigestAuthHandler",
+        "NetrcPasswordMgr",
+        "URLCredentialsProcessor",
     ),
     "urlplug-proxy": ("ProxyHandler",),
     "urlplug-cookies": ("HTTPCookieProcessor",),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from urlplug import BaseHandler
 
+from .authorization import basic_authorization
 from .challenges import parse_challenges, unsupported_scheme
 from .passwords import HTTPPasswordMgr
 from .retries import Retries
@@ -62,17 +62,11 @@ class AbstractBasicAuthHandler:
         user, password = self.passwd.find_user_password(realm, host)
         if password is None:
             return None
-        auth = _credentials(user, password)
+        auth = basic_authorization(user, password)
         if req.get_header(self.auth_header) == auth or self._retries.depth(req) >= self.max_retries:
             return None
         req.add_unredirected_header(self.auth_header, auth)
         return self._retries.retry(self.parent, req)
-
-
-def _credentials(user: str | None, password: str) -> str:
-    # RFC 7617 allows a server to ask for charset="UTF-8" only; urllib2 used UTF-8 in any case.
-    raw = f"{user}:{password}".encode()
-    return "Basic " + base64.b64encode(raw).decode("ascii")
 
 
 class HTTPBasicAuthHandler(AbstractBasicAuthHandler, BaseHandler):
@@ -96,7 +90,7 @@ class HTTPBasicAuthHandler(AbstractBasicAuthHandler, BaseHandler):
             return req
         user, password = self.passwd.find_user_password(None, req.full_url)
         if password is not None:
-            req.add_unredirected_header(self.auth_header, _credentials(user, password))
+            req.add_unredirected_header(self.auth_header, basic_authorization(user, password))
         return req
 
     def http_response(self, req: Request, response: Any) -> Any:
