@@ -13,6 +13,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "urlplug-auth",
     "urlplug-proxy",
     "urlplug-cookies",
+    "urlplug-compression",
 )
 """The plugin distributions of the urlplug family, for ``build_opener(plugins=BUILTIN_PLUGINS)``."""
 
@@ -41,6 +42,7 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     ),
     "urlplug-proxy": ("ProxyHandler",),
     "urlplug-cookies": ("HTTPCookieProcessor",),
+    "urlplug-compression": ("ContentDecodingProcessor", "ContentDecodingError"),
 }
 
 NAME_PROVIDERS: dict[str, str] = {name: dist for dist, names in _PROVIDES.items() for name in names}
