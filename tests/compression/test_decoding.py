@@ -103,6 +103,23 @@ def test_readline_and_iteration(opener: urlplug.OpenerDirector, http_server: Loo
     assert rest == TEXT.splitlines(keepends=True)[2:]
 
 
+def test_reads_of_every_kind_interleave(
+    opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer
+) -> None:
+    serve(http_server, "/mixed", encode(TEXT, "gzip"), "gzip")
+    with opener.open(http_server.url("/mixed"), timeout=TIMEOUT) as response:
+        parts = [response.readline(), response.read(7), response.read1(5), response.readline()]
+        buffer = bytearray(100_000)
+        parts.append(bytes(buffer[: response.readinto(buffer)]))
+        parts.append(response.read())
+        assert response.read() == b""
+        assert response.readline() == b""
+    assert b"".join(parts) == TEXT
+    assert parts[0] == b"line 0 of a body that compresses well\n"
+    assert parts[1] + parts[2] + parts[3] == b"line 1 of a body that compresses well\n"
+    assert len(parts[4]) == 100_000
+
+
 def test_readlines(opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer) -> None:
     serve(http_server, "/readlines", encode(TEXT, "deflate"), "deflate")
     with opener.open(http_server.url("/readlines"), timeout=TIMEOUT) as response:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from urlplug import Response
 
-from .stream import BLOCK, DecodingReader
+from .stream import DecodedBody
 
 if TYPE_CHECKING:
     import email.message
@@ -33,9 +32,12 @@ class DecodedResponse(Response):
     """
 
     def __init__(self, raw: Any, codings: Sequence[Coding], content_codings: tuple[str, ...]) -> None:
-        body = io.BufferedReader(DecodingReader(raw, codings), BLOCK)
         super().__init__(
-            body, _decoded_headers(raw.info()), raw.geturl(), raw.getcode(), getattr(raw, "reason", None)
+            DecodedBody(raw, codings),
+            _decoded_headers(raw.info()),
+            raw.geturl(),
+            raw.getcode(),
+            getattr(raw, "reason", None),
         )
         self.raw = raw
         self.content_codings = content_codings

@@ -17,10 +17,10 @@ from .errors import ContentDecodingError
 if TYPE_CHECKING:
     from .codings import Coding, Decompressor
 
-__all__ = ["BLOCK", "DecodingReader"]
+__all__ = ["BLOCK", "DecodedBody"]
 
 BLOCK = 64 * 1024
-"""Encoded bytes asked of the layer below at a time; also the decoded buffer's size."""
+"""Encoded bytes asked of the layer below at a time; decoded bytes decoded at a time for ``readline``."""
 
 _Read = Callable[[int], bytes]
 
@@ -78,37 +78,79 @@ class _Layer:
                 return out
 
 
-class DecodingReader(io.RawIOBase):
+class DecodedBody(io.BufferedIOBase):
     """The decoded body of ``source``, a response whose ``codings`` were applied in the order given.
 
-    The last coding applied is undone first. Closing the reader closes ``source``, and so does a
-    decoding error: a connection left in the middle of a body is not reused.
+    The last coding applied is undone first. A binary file: ``read``, ``read1``, ``readline``,
+    ``readinto``, iteration. Decoded bytes are handed over as the decompressor returns them, not
+    copied through a second buffer. Closing the body closes ``source``, and so does a decoding error:
+    a connection left in the middle of a body is not reused.
     """
 
     def __init__(self, source: Any, codings: Sequence[Coding]) -> None:
         super().__init__()
         self._source = source
-        read: _Read = getattr(source, "read1", None) or source.read
+        decode: _Read = getattr(source, "read1", None) or source.read
         for coding in reversed(codings):
-            read = _Layer(coding, read).read
-        self._read = read
+            decode = _Layer(coding, decode).read
+        self._decode = decode
+        self._buffer = b""  # decoded bytes that readline took beyond a line, from _position on
+        self._position = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any, /) -> int:
-        """Decode up to ``len(buffer)`` bytes into ``buffer``; 0 at the end of the body."""
+    def read(self, size: int | None = -1, /) -> bytes:
+        """Read ``size`` bytes, fewer only at the end of the body; all of it when ``size`` is negative."""
+        wanted = BLOCK if size is None or size < 0 else size
+        parts = []
+        while wanted > 0 and (data := self.read1(wanted)):
+            parts.append(data)
+            if size is not None and size >= 0:
+                wanted -= len(data)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def read1(self, size: int = -1, /) -> bytes:
+        """Read up to ``size`` bytes (at least one before the end) with at most one decoding step."""
+        if size < 0:
+            size = BLOCK
+        buffer, position = self._buffer, self._position
+        if position < len(buffer):
+            self._position = position + size
+            return buffer[position : position + size]
+        return self._next(size)
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        """Read up to and including the next ``\\n`` (at most ``size`` bytes when it is not negative)."""
+        limit = -1 if size is None else size
+        parts: list[bytes] = []
+        taken = 0
+        while taken != limit:
+            buffer, position = self._buffer, self._position
+            if position >= len(buffer):
+                buffer, position = self._next(BLOCK), 0
+                if not buffer:
+                    break
+                self._buffer = buffer
+            end = buffer.find(b"\n", position) + 1 or len(buffer)
+            if limit >= 0:
+                end = min(end, position + limit - taken)
+            parts.append(buffer[position:end])
+            taken += end - position
+            self._position = end
+            if buffer[end - 1] == 0x0A:
+                break
+        return b"".join(parts)
+
+    def _next(self, size: int) -> bytes:
+        """The next decoded bytes, at most ``size``: ``b""`` at the end of the body."""
         if self.closed:
             raise ValueError("read of closed response")
-        view = memoryview(buffer).cast("B")
         try:
-            data = self._read(len(view))
+            return self._decode(size)
         except ContentDecodingError:
             self.close()
             raise
-        size = len(data)
-        view[:size] = data
-        return size
 
     def close(self) -> None:
         """Close the response underneath."""
@@ -116,4 +158,5 @@ class DecodingReader(io.RawIOBase):
             try:
                 self._source.close()
             finally:
+                self._buffer = b""
                 super().close()
