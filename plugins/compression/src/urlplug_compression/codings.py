@@ -124,26 +124,24 @@ class _Brotli:
         return out
 
 
-def _first_module(*names: str) -> Any:
-    """The first of ``names`` that imports, or ``None``."""
-    for name in names:
-        try:
-            return import_module(name)
-        except ImportError:
-            continue
-    return None
+def _imported(name: str) -> Any:
+    """The module ``name``, or ``None`` when it does not import."""
+    try:
+        return import_module(name)
+    except ImportError:
+        return None
 
 
 def _brotli() -> Coding | None:
     for name in ("brotli", "brotlicffi"):
-        module = _first_module(name)
+        module = _imported(name)
         if module is not None and hasattr(module.Decompressor, "can_accept_more_data"):
             return Coding("br", functools.partial(_Brotli, module.Decompressor), (module.error,), False)
     return None
 
 
 def _zstd() -> Coding | None:
-    module = _first_module("compression.zstd", "backports.zstd")
+    module = _imported("compression.zstd") or _imported("backports.zstd")
     if module is None:
         return None
     options = {module.DecompressionParameter.window_log_max: _ZSTD_WINDOW_LOG_MAX}

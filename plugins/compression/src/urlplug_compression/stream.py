@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["BLOCK", "DecodedBody"]
 
 BLOCK = 64 * 1024
-"""Encoded bytes asked of the layer below at a time; decoded bytes decoded at a time for ``readline``."""
+"""Encoded bytes asked of the layer below at a time, and decoded bytes at a time for ``readline``."""
 
 _Read = Callable[[int], bytes]
 
