@@ -62,6 +62,8 @@ def test_brotlicffi_serves_when_brotli_is_missing(
     http_server: LoopbackHTTPServer,
 ) -> None:
     _without(monkeypatch, "brotli")
+    # requirements-dev.txt installs brotlicffi beside brotli for this test.
+    assert "br" in ContentDecodingProcessor().codings
     serve(http_server, "/br", encode(TEXT, "br"), "br")
     opener = make_opener()
     with opener.open(http_server.url("/br"), timeout=TIMEOUT) as response:
