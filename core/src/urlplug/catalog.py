@@ -14,6 +14,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "urlplug-proxy",
     "urlplug-cookies",
     "urlplug-responses",
+    "urlplug-compression",
 )
 """The plugin distributions of the urlplug family, for ``build_opener(plugins=BUILTIN_PLUGINS)``."""
 
@@ -45,6 +46,7 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     "urlplug-proxy": ("ProxyHandler",),
     "urlplug-cookies": ("HTTPCookieProcessor",),
     "urlplug-responses": ("ResponsesHandler",),
+    "urlplug-compression": ("ContentDecodingProcessor", "ContentDecodingError"),
 }
 
 NAME_PROVIDERS: dict[str, str] = {name: dist for dist, names in _PROVIDES.items() for name in names}
