@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import trustme
+from hypothesis import settings
 
 pytest_plugins = [
     "tests.servers.http",
@@ -15,6 +17,12 @@ pytest_plugins = [
     "tests.servers.auth",
     "tests.servers.proxy",
 ]
+
+# Property tests (hypothesis): the same examples on every run, few enough to keep the suite fast.
+# HYPOTHESIS_PROFILE=fuzz runs them long, on fresh random examples each time (see the README).
+settings.register_profile("suite", derandomize=True, max_examples=100, deadline=None, database=None)
+settings.register_profile("fuzz", max_examples=5_000, deadline=None, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(scope="session")

@@ -370,3 +370,13 @@ def test_challenge_forms_urllib_accepts(http_server: LoopbackHTTPServer, challen
     passwords.add_password(REALM, http_server.url("/"), USER, PASSWORD)
     opener = urlplug.build_opener(urlplug.HTTPBasicAuthHandler(passwords))
     assert opener.open(http_server.url("/private"), timeout=TIMEOUT).read() == b"ok"
+
+
+def test_a_basic_challenge_after_a_flood_of_others_is_not_read(http_server: LoopbackHTTPServer) -> None:
+    # 30 headers of 60,000 characters of bare tokens: the parser keeps the first MAX_CHALLENGES of
+    # them and reads no further, so the Basic challenge behind them is never seen.
+    flood = [("WWW-Authenticate", "a " * 30_000)] * 30
+    http_server.routes["/private"] = lambda seen: Reply(401, [*flood, ("WWW-Authenticate", BASIC)], b"")
+    opener = basic_opener(http_server.url("/"), REALM)
+    with pytest.raises(ValueError, match="does not support the following scheme: 'a'"):
+        opener.open(http_server.url("/private"), timeout=TIMEOUT)

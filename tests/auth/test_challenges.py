@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from urlplug_auth.challenges import parse_challenges, quote, unsupported_scheme
+from urlplug_auth.challenges import MAX_CHALLENGES, MAX_PARAMS, parse_challenges, quote, unsupported_scheme
 
 
 def test_single_basic_challenge() -> None:
@@ -123,3 +123,53 @@ HOSTILE = {
 def test_hostile_header_is_parsed_in_linear_time(header: str) -> None:
     found = parse_challenges([header])
     assert isinstance(found, list)
+
+
+# Caps: what a hostile server can make the parser keep (and so, how long it reads).
+
+
+def test_challenges_past_the_cap_are_ignored() -> None:
+    found = parse_challenges(["a " * (MAX_CHALLENGES + 10)])
+    assert [c.scheme for c in found] == ["a"] * MAX_CHALLENGES
+
+
+def test_the_challenge_cap_counts_every_header_value() -> None:
+    found = parse_challenges([f'Basic realm="r{i}"' for i in range(MAX_CHALLENGES + 5)])
+    assert len(found) == MAX_CHALLENGES
+    assert found[-1].params == {"realm": f"r{MAX_CHALLENGES - 1}"}
+
+
+def test_parameters_past_the_cap_end_their_header_value_only() -> None:
+    params = ", ".join(f"p{i}={i}" for i in range(MAX_PARAMS + 5))
+    digest, basic = parse_challenges([f"Digest {params}, Basic realm=a", 'Basic realm="b"'])
+    assert list(digest.params) == [f"p{i}" for i in range(MAX_PARAMS)]
+    assert basic.params == {"realm": "b"}
+
+
+def test_a_challenge_with_exactly_the_cap_is_followed_by_the_next() -> None:
+    params = ", ".join(f"p{i}={i}" for i in range(MAX_PARAMS))
+    digest, basic = parse_challenges([f"Digest {params}, Basic realm=a"])
+    assert len(digest.params) == MAX_PARAMS
+    assert basic.params == {"realm": "a"}
+
+
+def test_a_repeated_parameter_counts_toward_the_cap() -> None:
+    [challenge] = parse_challenges(["Digest " + "a=1, " * MAX_PARAMS + "b=2"])
+    assert challenge.params == {"a": "1"}
+
+
+def test_many_huge_headers_of_bare_tokens_keep_only_the_caps() -> None:
+    # 30 headers of 60,000 characters: 900,000 challenges (seconds, ~350 MiB) without the cap.
+    found = parse_challenges(["a " * 30_000] * 30)
+    assert len(found) == MAX_CHALLENGES
+
+
+def test_many_huge_headers_of_parameters_keep_only_the_caps() -> None:
+    header = "Digest " + ", ".join(f"p{i}=v" for i in range(7_000))
+    found = parse_challenges([header] * 30)
+    assert [len(c.params) for c in found] == [MAX_PARAMS] * 30
+
+
+def test_junk_between_challenges_is_skipped() -> None:
+    found = parse_challenges(["=, (x), " * 1000 + 'Basic realm="r"'])
+    assert [(c.scheme, c.params) for c in found] == [("Basic", {"realm": "r"})]

@@ -75,9 +75,17 @@ class PyFTPServer:
 
     ``tls_certfile`` makes it an FTPS server that requires TLS on the control and the data
     connections. ``commands`` lists ``(command, argument)`` as the server received them.
+    ``overrides`` is a class whose methods replace the pyftpdlib handler's (``ftp_SIZE``,
+    ``respond``, …; ``super()`` reaches pyftpdlib's), for a real server that misbehaves in one way.
     """
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", tls_certfile: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        tls_certfile: str | None = None,
+        overrides: type | None = None,
+    ) -> None:
         from pyftpdlib.authorizers import DummyAuthorizer
         from pyftpdlib.ioloop import IOLoop
         from pyftpdlib.servers import FTPServer
@@ -92,19 +100,20 @@ class PyFTPServer:
         authorizer = DummyAuthorizer()
         authorizer.add_anonymous(str(root / "public"))
         authorizer.add_user(USER, PASSWORD, str(root / "alice"), perm="elr")
-        handler = self._handler_class(authorizer, tls_certfile)
+        handler = self._handler_class(authorizer, tls_certfile, overrides)
         self._ftpd = FTPServer((host, 0), handler, ioloop=IOLoop())
         self.port: int = self._ftpd.address[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    def _handler_class(self, authorizer: Any, tls_certfile: str | None) -> type:
+    def _handler_class(self, authorizer: Any, tls_certfile: str | None, overrides: type | None) -> type:
         from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
 
         server = self
         base: Any = FTPHandler if tls_certfile is None else TLS_FTPHandler
+        bases = (base,) if overrides is None else (overrides, base)
 
-        class CountingHandler(base):  # type: ignore[misc]
+        class CountingHandler(*bases):  # type: ignore[misc]
             def on_connect(self) -> None:
                 server.connections += 1
 

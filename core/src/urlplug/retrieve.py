@@ -28,7 +28,8 @@ def urlretrieve(
 
     Returns ``(filename, headers)``. For a local ``file:`` URL without ``filename`` the local path
     itself is returned. ``reporthook(block_number, block_size, total_size)`` is called once before
-    the transfer and after each block (``total_size`` is -1 when unknown). Raises
+    the transfer and after each block (``total_size`` is the length the response framed its body by,
+    -1 when unknown or when ``Content-Length`` values disagree or are no number). Raises
     ``ContentTooShortError`` if fewer bytes arrive than announced; the partial file is kept.
     """
     with contextlib.closing(urlopen(url, data)) as response:
@@ -41,11 +42,11 @@ def urlretrieve(
             return os.path.normpath(url2pathname(Request(url).selector)), headers
         target, path = _open_target(filename)
         with target:
-            size = int(headers.get("Content-Length", -1))
+            size = _announced_size(response, headers)
             received = blocks = 0
             if reporthook is not None:
                 reporthook(blocks, _BLOCK_SIZE, size)
-            while block := _read_block(response, path, headers):
+            while block := _read_block(response, target, path, headers):
                 received += len(block)
                 target.write(block)
                 blocks += 1
@@ -58,6 +59,23 @@ def urlretrieve(
     return path, headers
 
 
+def _announced_size(response: Any, headers: Message) -> int:
+    """The body's length as the response framed it, else as its headers announce it; -1 if unknown."""
+    if hasattr(response, "length"):  # http.client's and urlplug-http's responses, before any read
+        length = response.length
+        return length if isinstance(length, int) else -1
+    # Another handler's response: repeated identical values (``5, 5``) are one length; values that
+    # disagree or are no decimal number announce nothing.
+    values = {
+        part.strip() for value in headers.get_all("Content-Length", ()) for part in str(value).split(",")
+    }
+    if len(values) == 1:
+        value = values.pop()
+        if value.isascii() and value.isdigit():
+            return int(value)
+    return -1
+
+
 def _open_target(filename: str | os.PathLike[str] | None) -> tuple[IO[bytes], str]:
     if filename is not None:
         return open(filename, "wb"), os.fspath(filename)
@@ -68,12 +86,13 @@ def _open_target(filename: str | os.PathLike[str] | None) -> tuple[IO[bytes], st
     return target, target.name
 
 
-def _read_block(response: Any, path: str, headers: Message) -> bytes:
+def _read_block(response: Any, target: IO[bytes], path: str, headers: Message) -> bytes:
     import http.client
 
     try:
         return response.read(_BLOCK_SIZE)  # type: ignore[no-any-return]
     except http.client.IncompleteRead as exc:
+        target.write(exc.partial)  # what arrived of this block belongs in the kept partial file
         raise ContentTooShortError(f"retrieval incomplete: {exc}", (path, headers)) from exc
 
 

@@ -5,10 +5,11 @@
 are also reachable as ``urlplug.FTPHandler`` and ``urlplug.CacheFTPHandler``.
 
 Errors: opening raises ``URLError`` (``reason`` is the ``ftplib`` error with the server's reply,
-or the ``OSError``); bad input (a control character in the path, user or password, a bad port)
-raises ``ValueError`` before anything is sent. Reading raises ``ContentTooShortError`` when the
-data connection closes before the announced size arrived, ``URLError`` when the server's final
-reply reports a failed transfer, and the socket's ``OSError`` (``TimeoutError`` on a stall).
+or the ``OSError``; a malformed ``SIZE`` reply is an ``ftplib.error_proto``); bad input (a control
+character in the path, user or password, a bad port) raises ``ValueError`` before anything is
+sent. Reading raises ``ContentTooShortError`` when the data connection closes before the announced
+size arrived, ``URLError`` as soon as more than the announced size arrives or when the server's
+final reply reports a failed transfer, and the socket's ``OSError`` (``TimeoutError`` on a stall).
 """
 
 from __future__ import annotations

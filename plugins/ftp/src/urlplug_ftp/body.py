@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from urlplug import ContentTooShortError
+from urlplug import ContentTooShortError, URLError
 
 if TYPE_CHECKING:
     import socket
@@ -25,7 +25,8 @@ class TransferBody(io.BufferedIOBase):
     expected has arrived, waits for the normal end); a failed read calls ``on_fail``.
 
     Reading raises ``ContentTooShortError`` if the data connection closes before ``expected``
-    bytes arrived (its ``content`` is what that read got), whatever ``on_end`` raises when the
+    bytes arrived (its ``content`` is what that read got), ``URLError`` as soon as more than
+    ``expected`` bytes arrive (the connections are dropped), whatever ``on_end`` raises when the
     server reports a failed transfer, and the socket's own ``OSError`` (``TimeoutError`` when
     the server stalls). After any of these the body is closed.
     """
@@ -152,6 +153,12 @@ class TransferBody(io.BufferedIOBase):
             super().close()
             raise
         self._received += len(data)
+        if self._expected is not None and self._received > self._expected:
+            # More than announced: the file changed under the transfer or the size was a lie;
+            # either way these bytes are not the file that was announced.
+            self._drop()
+            super().close()
+            raise URLError(f"ftp transfer sent more than the announced {self._expected} bytes")
         return data
 
     def _data_ended(self, last: bytes) -> None:

@@ -194,7 +194,10 @@ class FTPConnection:
             self._type = kind
 
     def _size(self, file: str) -> int | None:
-        """The file's size in bytes by ``SIZE`` (RFC 3659), or ``None`` when the server won't say."""
+        """The file's size in bytes by ``SIZE`` (RFC 3659), or ``None`` when the server won't say.
+
+        A ``213`` reply that is not a decimal number raises ``ftplib.error_proto``.
+        """
         if not self._ask_size:
             return None
         try:
@@ -203,8 +206,14 @@ class FTPConnection:
             if str(exc)[:3] in ("500", "502"):  # not implemented: don't ask again
                 self._ask_size = False
             return None
+        if not reply.startswith("213"):
+            return None
         digits = reply[3:].strip()
-        return int(digits) if reply.startswith("213") and digits.isdigit() else None
+        # ASCII only: str.isdigit() takes "²", which int() then refuses, and int() reads other
+        # scripts' digits, which no FTP server means.
+        if not (digits.isascii() and digits.isdigit()):
+            raise ftplib.error_proto(f"malformed SIZE reply: {reply!r}")
+        return int(digits)
 
     def _is_directory(self, name: str) -> bool:
         ftp = self._control()
