@@ -713,3 +713,78 @@ def test_urllib2_tables_describe_the_chain() -> None:
     assert opener.process_request == {"http": [early]}
     assert opener.process_response == {"http": [late]}
     assert opener.handle_error == {"http": {302: [late], "default": [errors]}, "ftp": {"error": [errors]}}
+
+
+# --- sending a request on through the rest of the open stage ------------------------------------
+
+
+class SendsOn:
+    """A native plugin that sends every request on ``times`` times and keeps what came back."""
+
+    handler_order = 400
+
+    def __init__(self, times: int = 1) -> None:
+        self.times = times
+        self.seen: list[Any] = []
+
+    @urlplug.hookimpl
+    def urlplug_open(self, opener: OpenerDirector, request: Request) -> Any:
+        for _ in range(self.times):
+            self.seen.append(opener.open_after(self, request))
+        return self.seen[-1]
+
+
+def test_open_after_runs_the_rest_of_the_open_stage() -> None:
+    log = Recorder()
+    opener = OpenerDirector()
+    sender = SendsOn(times=2)
+    opener.add_handler(classic(log, "Early", 300, mem_open=None))  # before the sender: not run again
+    opener.add_handler(sender)
+    opener.add_handler(classic(log, "Mem", mem_open=_resp))
+    response = opener.open("mem://h/x")
+    assert response.read() == b"ok"
+    assert len(sender.seen) == 2 and sender.seen[0] is not sender.seen[1]
+    assert log.calls == ["Early.mem_open", "Mem.mem_open", "Mem.mem_open"]
+
+
+def test_open_after_gives_none_when_nothing_after_answers() -> None:
+    opener = OpenerDirector()
+    sender = SendsOn()
+    opener.add_handler(sender)
+    assert opener.open("mem://h/") is None
+    assert sender.seen == [None]
+
+
+def test_a_classic_handler_sends_on_through_its_parent() -> None:
+    log = Recorder()
+
+    class Wrapping(BaseHandler):
+        handler_order = 450
+
+        def mem_open(self, req: Request) -> Any:
+            assert self.parent is not None
+            response = self.parent.open_after(self, req)
+            response.headers["X-Wrapped"] = "yes"
+            return response
+
+    opener = OpenerDirector()
+    opener.add_handler(Wrapping())
+    opener.add_handler(classic(log, "Mem", mem_open=_resp))
+    assert opener.open("mem://h/").headers["X-Wrapped"] == "yes"
+
+
+def test_open_after_works_under_hook_monitoring() -> None:
+    calls: list[str] = []
+    opener = OpenerDirector()
+    opener.add_handler(SendsOn())
+    opener.add_handler(classic(Recorder(), "Mem", mem_open=_resp))
+    opener.add_hookcall_monitoring(lambda name, impls, kwargs: calls.append(name), lambda *args: None)
+    assert opener.open("mem://h/").read() == b"ok"
+    assert calls.count("urlplug_open") == 2  # the stage, then the rest of it
+
+
+def test_open_after_refuses_a_plugin_outside_the_stage() -> None:
+    opener = OpenerDirector()
+    opener.add_handler(classic(Recorder(), "Mem", mem_open=_resp))
+    with pytest.raises(ValueError, match="no urlplug_open"):
+        opener.open_after(object(), Request("mem://h/"))

@@ -69,6 +69,11 @@ def _is_native(plugin: object) -> bool:
     )
 
 
+def _owner(plugin: Any) -> Any:
+    """The handler or native plugin an implementation belongs to."""
+    return plugin.handler if isinstance(plugin, Adapter) else plugin
+
+
 def _serves(plugin: Any, hook_name: str, key: Any) -> bool:
     if isinstance(plugin, Adapter):
         return plugin.key is None or plugin.key == key
@@ -203,6 +208,49 @@ class OpenerDirector:
                 stage = _CallList(serving, bool(caller.spec.opts.get("firstresult")))
             self._stages[hook_name, key] = stage
             return stage
+
+    def _rest_of_open_stage(self, plugin: object, scheme: str) -> _Stage | None:
+        key = (scheme, id(plugin))
+        try:
+            return self._stages["open_after", key]
+        except KeyError:
+            pass
+        with self._lock:
+            if self._stale:
+                self._sync()
+            caller: pluggy.HookCaller = self.plugin_manager.hook.urlplug_open
+            impls = [impl for impl in caller.get_hookimpls() if _serves(impl.plugin, "urlplug_open", scheme)]
+            # pluggy calls the last of its list first.
+            mine = [i for i, impl in enumerate(impls) if _owner(impl.plugin) is plugin]
+            if not mine:
+                raise ValueError(
+                    f"{plugin!r} has no urlplug_open (or <scheme>_open) in this opener's open stage "
+                    f"for {scheme!r}: only a plugin of the stage can send a request on after itself"
+                )
+            rest = impls[: min(mine)]
+            stage: _Stage | None = None
+            if not rest:
+                pass
+            elif self._monitors or any(impl.wrapper or impl.hookwrapper for impl in rest):
+                removed = [impl.plugin for impl in caller.get_hookimpls() if impl not in rest]
+                stage = self.plugin_manager.subset_hook_caller("urlplug_open", removed)
+            else:
+                stage = _CallList(rest, firstresult=True)
+            self._stages["open_after", key] = stage
+            return stage
+
+    def open_after(self, plugin: object, request: Request) -> Any:
+        """Send ``request`` on through the rest of the open stage: the implementations that come
+        after ``plugin``'s own ``urlplug_open`` (or its classic ``<scheme>_open``), in order, until
+        one returns a response; ``None`` if none does.
+
+        For a plugin that must see what the rest of the chain answers: a cache on a miss, a retry
+        that sends again. The request and response stages are not run again: the caller is inside
+        ``open()`` already. Raises ``ValueError`` if ``plugin`` takes no part in the open stage of
+        ``request``'s scheme.
+        """
+        stage = self._rest_of_open_stage(plugin, request.type)
+        return None if stage is None else stage(opener=self, request=request)
 
     # --- urllib2's tables ----------------------------------------------------------------------
 

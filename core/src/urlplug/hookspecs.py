@@ -71,6 +71,10 @@ def urlplug_open(opener: OpenerDirector, request: Request) -> Any:
     :class:`~urlplug.URLError` for failures. Use ``tryfirst=True`` to see every URL before the
     scheme handlers (urllib2's ``default_open``) and ``trylast=True`` for a catch-all
     (``unknown_open``).
+
+    A plugin that must see what the rest of the chain answers (a cache on a miss, a retry) sends
+    the request on with ``opener.open_after(self, request)``: the implementations after its own, in
+    order, give their response (or ``None``), which the plugin may return, store or send again.
     """
 
 
