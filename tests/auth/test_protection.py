@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from urlplug_auth.challenges import parse_challenges
+from urlplug_auth.challenges import DigestChallenge, parse_challenges
 from urlplug_auth.credentials import DigestCredentials
-from urlplug_auth.protection import DigestChallenge, ProtectionSpace, ProtectionSpaces
+from urlplug_auth.protection import ProtectionSpace, ProtectionSpaces
 
 
 def space(url: str, realm: str = "r", domain: str | None = None) -> ProtectionSpace:

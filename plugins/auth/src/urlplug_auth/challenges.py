@@ -1,4 +1,4 @@
-"""Parsing ``WWW-Authenticate`` / ``Proxy-Authenticate`` challenges (RFC 7235, section 4.1).
+"""Parsing ``WWW-Authenticate`` / ``Proxy-Authenticate`` challenges (RFC 7235 4.1); Digest ones read for use.
 
 A header may hold several challenges and a response several headers::
 
@@ -22,7 +22,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_CHALLENGES", "MAX_PARAMS", "Challenge", "parse_challenges", "quote", "unsupported_scheme"]
+from .algorithms import SUPPORTED, DigestAlgorithm, lookup
+
+__all__ = [
+    "MAX_CHALLENGES",
+    "MAX_PARAMS",
+    "Challenge",
+    "DigestChallenge",
+    "parse_challenges",
+    "quote",
+    "unsupported_scheme",
+]
 
 MAX_CHALLENGES = 64
 """The most challenges :func:`parse_challenges` returns; what follows them is not read."""
@@ -167,3 +177,44 @@ def unsupported_scheme(challenges: list[Challenge]) -> str | None:
     if not challenges or any(c.is_scheme("basic") or c.is_scheme("digest") for c in challenges):
         return None
     return challenges[0].scheme
+
+
+@dataclass(frozen=True)
+class DigestChallenge:
+    """A Digest challenge's parameters, checked: realm and nonce present, algorithm known."""
+
+    realm: str
+    nonce: str
+    algorithm: DigestAlgorithm
+    qop: tuple[str, ...]  # empty: RFC 2069 compatibility (no qop, nc or cnonce)
+    opaque: str | None
+    stale: bool
+    userhash: bool
+    domain: tuple[str, ...]
+
+    @classmethod
+    def read(cls, challenge: Challenge) -> DigestChallenge | None:
+        """The checked challenge, or ``None`` if it lacks a realm or a nonce.
+
+        Raises ``ValueError`` naming the algorithm if it is not one this plugin speaks.
+        """
+        params = challenge.params
+        name = params.get("algorithm", "MD5")
+        algorithm = lookup(name)
+        if algorithm is None:
+            raise ValueError(
+                f"unsupported digest authentication algorithm {name!r} (supported: {', '.join(SUPPORTED)})"
+            )
+        if "realm" not in params or "nonce" not in params:
+            return None
+        qop = params.get("qop")
+        return cls(
+            realm=params["realm"],
+            nonce=params["nonce"],
+            algorithm=algorithm,
+            qop=tuple(q.strip().lower() for q in qop.split(",") if q.strip()) if qop is not None else (),
+            opaque=params.get("opaque"),
+            stale=params.get("stale", "").lower() == "true",
+            userhash=params.get("userhash", "").lower() == "true",
+            domain=tuple(params.get("domain", "").split()),
+        )

@@ -11,8 +11,7 @@ import os
 from urllib.parse import quote as percent_encode
 
 from .algorithms import response_digest, secret_hash, user_hash
-from .challenges import quote
-from .protection import DigestChallenge
+from .challenges import DigestChallenge, quote
 
 # RFC 5987 attr-char, the characters an ext-value (username*=) sends as they are.
 _ATTR_CHARS = "!#$&+-.^_`|~"

@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from urlplug import BaseHandler, HTTPError, URLError
 
 from .algorithms import lookup
-from .challenges import Challenge, parse_challenges, unsupported_scheme
+from .challenges import Challenge, DigestChallenge, parse_challenges, unsupported_scheme
 from .credentials import DigestCredentials, new_cnonce
 from .passwords import HTTPPasswordMgr
-from .protection import DigestChallenge, ProtectionSpace, ProtectionSpaces
+from .protection import ProtectionSpace, ProtectionSpaces
 from .retries import Retries
 
 if TYPE_CHECKING:

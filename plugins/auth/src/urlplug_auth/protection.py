@@ -1,4 +1,4 @@
-"""Digest challenges read for use, and the protection spaces a Digest handler has been admitted to.
+"""The protection spaces a Digest handler has been admitted to, and the nonce it answers there.
 
 After answering a challenge, the handler keeps its nonce as a :class:`ProtectionSpace`: later requests
 inside the space send ``Authorization`` up front with the same nonce and the next nonce count
@@ -9,57 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from .algorithms import SUPPORTED, DigestAlgorithm, lookup
-from .challenges import Challenge
 from .scopes import Scope, scope_of
 
 if TYPE_CHECKING:
     from .credentials import DigestCredentials
-
-
-@dataclass(frozen=True)
-class DigestChallenge:
-    """A Digest challenge's parameters, checked: realm and nonce present, algorithm known."""
-
-    realm: str
-    nonce: str
-    algorithm: DigestAlgorithm
-    qop: tuple[str, ...]  # empty: RFC 2069 compatibility (no qop, nc or cnonce)
-    opaque: str | None
-    stale: bool
-    userhash: bool
-    domain: tuple[str, ...]
-
-    @classmethod
-    def read(cls, challenge: Challenge) -> DigestChallenge | None:
-        """The checked challenge, or ``None`` if it lacks a realm or a nonce.
-
-        Raises ``ValueError`` naming the algorithm if it is not one this plugin speaks.
-        """
-        params = challenge.params
-        name = params.get("algorithm", "MD5")
-        algorithm = lookup(name)
-        if algorithm is None:
-            raise ValueError(
-                f"unsupported digest authentication algorithm {name!r} (supported: {', '.join(SUPPORTED)})"
-            )
-        if "realm" not in params or "nonce" not in params:
-            return None
-        qop = params.get("qop")
-        return cls(
-            realm=params["realm"],
-            nonce=params["nonce"],
-            algorithm=algorithm,
-            qop=tuple(q.strip().lower() for q in qop.split(",") if q.strip()) if qop is not None else (),
-            opaque=params.get("opaque"),
-            stale=params.get("stale", "").lower() == "true",
-            userhash=params.get("userhash", "").lower() == "true",
-            domain=tuple(params.get("domain", "").split()),
-        )
 
 
 class ProtectionSpace:
