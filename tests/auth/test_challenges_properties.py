@@ -3,8 +3,7 @@ a well-formed header says."""
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from urlplug_auth.challenges import MAX_CHALLENGES, MAX_PARAMS, Challenge, parse_challenges, quote
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from urlplug import Request
 from urlplug.validate import check_header, check_header_value, check_headers, check_token, check_url

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
-from hypothesis import event, given
-from hypothesis import strategies as st
+from hypothesis import event, given, strategies as st
 
 import urlplug
 from tests.file.test_data import fetch

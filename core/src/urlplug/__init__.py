@@ -14,13 +14,59 @@ from .director import OpenerDirector
 from .discovery import PluginConflictWarning, PluginLoadWarning, PluginWarning
 from .errors import ContentTooShortError, HTTPError, URLError
 from .exchange import Exchange
-from .handler import BaseHandler, UnknownHandler
+from .handler import BaseHandler, Handler, Opener, UnknownHandler
 from .hookspecs import hookimpl, hookspec
 from .opener import build_opener, install_opener, urlopen
 from .request import Request
-from .response import Response
+from .response import Response, URLResponse
 
 if TYPE_CHECKING:
+    # What the plugins of the family export as urlplug.<Name>, for type checkers (resolved lazily at
+    # run time; a plugin that is not installed reads as Any).
+    from urlplug_auth import (  # type: ignore[import-not-found, unused-ignore]
+        AbstractBasicAuthHandler as AbstractBasicAuthHandler,
+        AbstractDigestAuthHandler as AbstractDigestAuthHandler,
+        HTTPBasicAuthHandler as HTTPBasicAuthHandler,
+        HTTPDigestAuthHandler as HTTPDigestAuthHandler,
+        HTTPPasswordMgr as HTTPPasswordMgr,
+        HTTPPasswordMgrWithDefaultRealm as HTTPPasswordMgrWithDefaultRealm,
+        HTTPPasswordMgrWithPriorAuth as HTTPPasswordMgrWithPriorAuth,
+        NetrcPasswordMgr as NetrcPasswordMgr,
+        ProxyBasicAuthHandler as ProxyBasicAuthHandler,
+        ProxyDigestAuthHandler as ProxyDigestAuthHandler,
+        URLCredentialsProcessor as URLCredentialsProcessor,
+    )
+    from urlplug_compression import (  # type: ignore[import-not-found, unused-ignore]
+        ContentDecodingError as ContentDecodingError,
+        ContentDecodingProcessor as ContentDecodingProcessor,
+    )
+    from urlplug_cookies import (  # type: ignore[import-not-found, unused-ignore]
+        HTTPCookieProcessor as HTTPCookieProcessor,
+    )
+    from urlplug_file import (  # type: ignore[import-not-found, unused-ignore]
+        DataHandler as DataHandler,
+        FileHandler as FileHandler,
+    )
+    from urlplug_ftp import (  # type: ignore[import-not-found, unused-ignore]
+        CacheFTPHandler as CacheFTPHandler,
+        FTPHandler as FTPHandler,
+    )
+    from urlplug_http import (  # type: ignore[import-not-found, unused-ignore]
+        AbstractHTTPHandler as AbstractHTTPHandler,
+        ConnectionPool as ConnectionPool,
+        HTTPDefaultErrorHandler as HTTPDefaultErrorHandler,
+        HTTPErrorProcessor as HTTPErrorProcessor,
+        HTTPHandler as HTTPHandler,
+        HTTPRedirectHandler as HTTPRedirectHandler,
+        HTTPSHandler as HTTPSHandler,
+    )
+    from urlplug_proxy import (  # type: ignore[import-not-found, unused-ignore]
+        ProxyHandler as ProxyHandler,
+    )
+    from urlplug_responses import (  # type: ignore[import-not-found, unused-ignore]
+        ResponsesHandler as ResponsesHandler,
+    )
+
     from .retrieve import urlcleanup, urlretrieve
 
 __version__ = "0.1.0"
@@ -30,7 +76,9 @@ __all__ = [
     "BaseHandler",
     "ContentTooShortError",
     "Exchange",
+    "Handler",
     "HTTPError",
+    "Opener",
     "OpenerDirector",
     "PluginConflictWarning",
     "PluginLoadWarning",
@@ -38,6 +86,7 @@ __all__ = [
     "Request",
     "Response",
     "URLError",
+    "URLResponse",
     "UnknownHandler",
     "build_opener",
     "getproxies",

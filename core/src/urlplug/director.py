@@ -17,6 +17,7 @@ from . import hookspecs
 from ._classic import Adapter, adapt
 from .exchange import Exchange
 from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
+from .response import URLResponse
 
 _SCHEME_HOOKS = frozenset({"urlplug_request", "urlplug_open", "urlplug_response"})
 
@@ -298,7 +299,7 @@ class OpenerDirector:
         fullurl: str | Request,
         data: Any = None,
         timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
-    ) -> Any:
+    ) -> URLResponse:
         """Open ``fullurl`` (a URL string or a ``Request``), sending ``data`` if given.
 
         Runs the request stage, the open stage and the response stage of the URL's scheme and
@@ -325,9 +326,9 @@ class OpenerDirector:
 
         sys.audit("urllib.Request", req.full_url, req.data, req.headers, req.get_method())
         open_stage = stage("urlplug_open", scheme)
-        if open_stage is None:
-            return None
-        response = open_stage(opener=self, request=req)
+        if open_stage is None:  # as urllib2: an opener without handlers has no answer
+            return None  # type: ignore[return-value]
+        response: URLResponse = open_stage(opener=self, request=req)
 
         response_stage = stage("urlplug_response", scheme)
         if response_stage is not None and response is not None:

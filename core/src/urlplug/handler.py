@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from .catalog import SCHEME_PROVIDERS, install_hint, installed
 from .errors import URLError
@@ -10,6 +10,23 @@ from .errors import URLError
 if TYPE_CHECKING:
     from .director import OpenerDirector
     from .request import Request
+    from .response import URLResponse
+
+
+class Handler(Protocol):
+    """A classic handler as an opener sees it: its place in the chain, attached and detached."""
+
+    handler_order: int
+
+    def add_parent(self, parent: OpenerDirector) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Opener(Protocol):
+    """What ``install_opener()`` takes and ``urlopen()`` calls: ``OpenerDirector.open``'s signature."""
+
+    def open(self, fullurl: str | Request, data: Any = ..., timeout: Any = ...) -> URLResponse: ...
 
 
 class BaseHandler:

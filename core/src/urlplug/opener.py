@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from .director import OpenerDirector
 from .discovery import PluginConflictWarning, PluginEntry, registry
-from .handler import UnknownHandler
+from .handler import Opener, UnknownHandler
 from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
+from .response import URLResponse
 
 if TYPE_CHECKING:
     import ssl
@@ -114,7 +115,7 @@ _opener: Any = None
 _opener_lock = threading.Lock()
 
 
-def install_opener(opener: Any) -> None:
+def install_opener(opener: Opener | None) -> None:
     """Make ``opener`` (any object with an ``open`` method) the one ``urlopen`` uses."""
     global _opener
     _opener = opener
@@ -135,12 +136,13 @@ def _urlopen(
     timeout: float | None,
     context: ssl.SSLContext | None,
     ca: tuple[str | None, str | None] | None = None,
-) -> Any:
+) -> URLResponse:
     if context is not None or ca is not None:
         opener: Any = _tls_opener(context, *(ca or (None, None)))
     else:
         opener = _default_opener()
-    return opener.open(url, data, timeout)
+    response: URLResponse = opener.open(url, data, timeout)  # an installed opener may be any object
+    return response
 
 
 if sys.version_info >= (3, 13):  # the running Python's signature: cafile and friends are gone
@@ -151,7 +153,7 @@ if sys.version_info >= (3, 13):  # the running Python's signature: cafile and fr
         timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
         *,
         context: ssl.SSLContext | None = None,
-    ) -> Any:
+    ) -> URLResponse:
         """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
 
         The default opener is built once, on first use, by ``build_opener()``. ``context`` (an
@@ -170,7 +172,7 @@ else:
         capath: str | None = None,
         cadefault: bool = False,
         context: ssl.SSLContext | None = None,
-    ) -> Any:
+    ) -> URLResponse:
         """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
 
         The default opener is built once, on first use, by ``build_opener()``. ``context`` (an

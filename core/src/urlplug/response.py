@@ -19,6 +19,50 @@ class Readable(Protocol):
     def close(self) -> None: ...
 
 
+class URLResponse(Protocol):
+    """What ``urlopen()`` and ``OpenerDirector.open()`` return, as a type checker sees it.
+
+    Every response of the urlplug family (:class:`Response`, the HTTP plugin's ``HTTPResponse``,
+    ``HTTPError``) has these; so does ``urllib.response.addinfourl``. A classic handler may return
+    anything, as in urllib2: this is the contract of the family's handlers, not a runtime check.
+    """
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def status(self) -> int | None: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def headers(self) -> email.message.Message: ...
+
+    def read(self, amt: int | None = ..., /) -> bytes: ...
+
+    def readline(self, limit: int | None = ..., /) -> bytes: ...
+
+    def __iter__(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+    def geturl(self) -> str: ...
+
+    def info(self) -> email.message.Message: ...
+
+    def getcode(self) -> int | None: ...
+
+    def __enter__(self) -> URLResponse: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None: ...
+
+
 class Response:
     """A file-like response: the body of ``fp`` plus ``url``, ``status``, ``reason`` and ``headers``.
 
