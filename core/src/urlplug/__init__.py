@@ -15,7 +15,6 @@ from .discovery import PluginConflictWarning, PluginLoadWarning, PluginWarning
 from .errors import ContentTooShortError, HTTPError, URLError
 from .exchange import Exchange
 from .handler import BaseHandler, Handler, Opener, UnknownHandler
-from .hookspecs import hookimpl, hookspec
 from .opener import build_opener, install_opener, urlopen
 from .request import Request
 from .response import Response, URLResponse
@@ -67,6 +66,7 @@ if TYPE_CHECKING:
         ResponsesHandler as ResponsesHandler,
     )
 
+    from .hookspecs import hookimpl, hookspec
     from .retrieve import urlcleanup, urlretrieve
 
 __version__ = "0.1.0"
@@ -118,6 +118,10 @@ def __getattr__(name: str) -> Any:
         from . import retrieve
 
         value = getattr(retrieve, name)
+    elif name in ("hookimpl", "hookspec"):  # pluggy comes with them: imported for native plugins only
+        from . import hookspecs
+
+        value = getattr(hookspecs, name)
     else:
         from ._names import resolve
 

@@ -6,18 +6,22 @@ Reading :meth:`OpenerDirector.open` and :mod:`urlplug.hookspecs` gives the whole
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pluggy
-
-from . import hookspecs
 from ._classic import Adapter, adapt
 from .exchange import Exchange
 from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
 from .response import URLResponse
+
+if TYPE_CHECKING:
+    import pluggy
+
+# pluggy marks a hook implementation with this attribute (the project name, "urlplug", + "_impl").
+_IMPL_MARK = "urlplug_impl"
 
 _SCHEME_HOOKS = frozenset({"urlplug_request", "urlplug_open", "urlplug_response"})
 
@@ -45,16 +49,26 @@ class _CallList:
         return None
 
 
-_Stage = _CallList | pluggy.HookCaller
+if TYPE_CHECKING:
+    _Stage = _CallList | pluggy.HookCaller
 
 
-class _PluginManager(pluggy.PluginManager):
-    """pluggy's manager, taught to read classic-handler adapters as hook implementations."""
+@functools.cache
+def _manager_class() -> type[pluggy.PluginManager]:
+    """pluggy's manager, taught to read classic-handler adapters as hook implementations.
 
-    def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
-        if isinstance(plugin, Adapter):
-            return plugin.opts if name == plugin.hook_name else None
-        return super().parse_hookimpl_opts(plugin, name)
+    pluggy (with ``typing`` and ``inspect``) is imported here, when an opener first needs its hooks:
+    building an opener of classic handlers costs no more than ``urllib.request``'s.
+    """
+    import pluggy
+
+    class PluginManager(pluggy.PluginManager):
+        def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
+            if isinstance(plugin, Adapter):
+                return plugin.opts if name == plugin.hook_name else None
+            return super().parse_hookimpl_opts(plugin, name)
+
+    return PluginManager
 
 
 def _order(handler: Any) -> int:
@@ -64,7 +78,7 @@ def _order(handler: Any) -> int:
 
 def _is_native(plugin: object) -> bool:
     return any(
-        callable(getattr(plugin, name, None)) and hasattr(getattr(plugin, name), f"{hookspecs.PROJECT}_impl")
+        callable(getattr(plugin, name, None)) and hasattr(getattr(plugin, name), _IMPL_MARK)
         for name in dir(plugin)
         if name.startswith("urlplug_")
     )
@@ -82,8 +96,10 @@ def _serves(plugin: Any, hook_name: str, key: Any) -> bool:
     return schemes is None or hook_name not in _SCHEME_HOOKS or key in schemes
 
 
-def _new_plugin_manager() -> _PluginManager:
-    manager = _PluginManager(hookspecs.PROJECT)
+def _new_plugin_manager() -> pluggy.PluginManager:
+    from . import hookspecs
+
+    manager = _manager_class()(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     return manager
 
@@ -99,22 +115,22 @@ class OpenerDirector:
     """Opens URLs through a chain of handlers: classic urllib2 handlers and native pluggy plugins.
 
     ``addheaders`` are added to every HTTP request that does not set them itself. The hooks are
-    registered on ``plugin_manager`` (a ``pluggy.PluginManager``, replaced whenever the chain
-    changes); watch their calls with :meth:`add_hookcall_monitoring`, not with the manager's own
-    method, which does not see the opener's per-scheme call lists. An opener is safe to share
-    between threads, also while handlers are added.
+    registered on :attr:`plugin_manager` (a ``pluggy.PluginManager``, made when first needed and
+    replaced whenever the chain changes); watch their calls with :meth:`add_hookcall_monitoring`,
+    not with the manager's own method, which does not see the opener's per-scheme call lists. An
+    opener is safe to share between threads, also while handlers are added.
     """
 
     def __init__(self) -> None:
         version = "{}.{}".format(*sys.version_info[:2])
         self.addheaders: list[tuple[str, str]] = [("User-agent", f"Python-urllib/{version}")]
         self.handlers: list[Any] = []
-        self.plugin_manager: pluggy.PluginManager = _new_plugin_manager()
+        self._manager: pluggy.PluginManager | None = None
         self._plugins: dict[int, list[Any]] = {}  # id(handler) -> what it registers
         self._sequence = itertools.count()
         self._position: dict[int, tuple[int, int]] = {}
         self._lock = threading.RLock()
-        self._stale = False
+        self._stale = True
         # (hook name, scheme or status code or protocol) -> what runs that stage; None: nothing does.
         self._stages: dict[tuple[str, Any], _Stage | None] = {}
         self._monitors: list[tuple[Any, Any]] = []
@@ -152,9 +168,6 @@ class OpenerDirector:
 
     def _invalidate(self) -> None:
         self._stale = True
-        self._forget_calls()
-
-    def _forget_calls(self) -> None:
         self._stages = {}
 
     def _sync(self) -> None:
@@ -170,8 +183,17 @@ class OpenerDirector:
                 manager.register(plugin)
         for before, after in self._monitors:
             manager.add_hookcall_monitoring(before, after)
-        self.plugin_manager = manager
+        self._manager = manager
         self._stale = False
+
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        """The ``pluggy.PluginManager`` every handler and plugin of the chain is registered on."""
+        with self._lock:
+            if self._stale or self._manager is None:
+                self._sync()
+            assert self._manager is not None
+            return self._manager
 
     def add_hookcall_monitoring(self, before: Any, after: Any) -> None:
         """Call ``before``/``after`` around every hook call, as ``pluggy.PluginManager`` does.
@@ -181,9 +203,9 @@ class OpenerDirector:
         """
         with self._lock:
             self._monitors.append((before, after))
-            self.plugin_manager.add_hookcall_monitoring(before, after)
-            # Call lists skip pluggy's call path, and with it the monitoring: build pluggy callers now.
-            self._forget_calls()
+            # A new manager carries every monitor; call lists skip pluggy's call path, and with it
+            # the monitoring, so the stages are built again with pluggy's callers.
+            self._invalidate()
 
     def _stage(self, hook_name: str, key: Any) -> _Stage | None:
         """The implementations of ``hook_name`` that serve ``key``, ready to call (cached until the
@@ -193,8 +215,6 @@ class OpenerDirector:
         except KeyError:
             pass
         with self._lock:
-            if self._stale:
-                self._sync()
             caller: pluggy.HookCaller = getattr(self.plugin_manager.hook, hook_name)
             assert caller.spec is not None  # every urlplug hook has a specification
             impls = caller.get_hookimpls()
@@ -217,8 +237,6 @@ class OpenerDirector:
         except KeyError:
             pass
         with self._lock:
-            if self._stale:
-                self._sync()
             caller: pluggy.HookCaller = self.plugin_manager.hook.urlplug_open
             impls = [impl for impl in caller.get_hookimpls() if _serves(impl.plugin, "urlplug_open", scheme)]
             # pluggy calls the last of its list first.
