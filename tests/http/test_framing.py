@@ -253,22 +253,17 @@ def test_malformed_header_lines_are_refused(
         fetch(opener, scripted_server(truthful_after(first)))
 
 
-@pytest.mark.parametrize("size", [b"0x2", b"1_0", b"-1", b"+2", b"", b"2 2"])
-def test_malformed_chunk_sizes_are_refused(
-    opener: urlplug.OpenerDirector, scripted_server: Start, size: bytes
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        *(size + b"\r\nab\r\n0\r\n\r\n" for size in (b"0x2", b"1_0", b"-1", b"+2", b"", b"2 2")),
+        b"2\r\nabXY0\r\n\r\n",  # a chunk not followed by its CRLF
+    ],
+)
+def test_malformed_chunks_are_refused(
+    opener: urlplug.OpenerDirector, scripted_server: Start, chunks: bytes
 ) -> None:
-    first = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + b"\r\nab\r\n0\r\n\r\n"
-    with (
-        opener.open(scripted_server(truthful_after(first)).url("/"), timeout=TIMEOUT) as response,
-        pytest.raises(http.client.IncompleteRead),
-    ):
-        response.read()
-
-
-def test_a_chunk_not_followed_by_crlf_is_refused(
-    opener: urlplug.OpenerDirector, scripted_server: Start
-) -> None:
-    first = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY0\r\n\r\n"
+    first = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks
     with (
         opener.open(scripted_server(truthful_after(first)).url("/"), timeout=TIMEOUT) as response,
         pytest.raises(http.client.IncompleteRead),
