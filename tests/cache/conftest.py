@@ -49,7 +49,7 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "memory":
         return "memory:"
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/cache.db"
+        return f"sqlite://{tmp_path}/cache.db"
     url: str = request.getfixturevalue("redis_url")
     return url
 

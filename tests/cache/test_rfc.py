@@ -127,7 +127,7 @@ def test_private_responses_are_stored_by_default(
 def test_a_shared_cache_does_not_store_private_responses(
     make_opener, http_server: LoopbackHTTPServer, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    opener = make_opener(urlplug.CacheHandler(f"sqlite:///{tmp_path}/shared.db", shared=True))
+    opener = make_opener(urlplug.CacheHandler(f"sqlite://{tmp_path}/shared.db", shared=True))
     hits = counting(http_server, "/mine", fixed(("Cache-Control", "private, max-age=60")))
     statuses = [fetch(opener, http_server.url("/mine"))[1] for _ in range(2)]
     assert statuses == [(False, False, False)] * 2

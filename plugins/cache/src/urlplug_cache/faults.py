@@ -3,8 +3,8 @@
 hishel's storages catch most of their own failures and log them (a Redis that does not answer, a
 SQLite file that cannot be written or is not a database); the rest they raise. Both kinds reach
 :meth:`GuardedStorage.failed`: the caller gets a :class:`CacheWarning` naming the problem, the
-request goes to the origin, and the storage is left alone for ``pause`` seconds so that a hanging
-server costs one timeout, not one per request.
+request goes to the origin, and the storage is left alone for ``pause`` seconds (the rest of that
+request included) so that a hanging server costs one timeout, not one per storage call.
 """
 
 from __future__ import annotations
@@ -125,6 +125,8 @@ class GuardedStorage(hishel.BaseStorage):
         tti: float | None = None,
     ) -> hishel.Entry:
         """The storage's entry, or one that only passes ``response`` on if the storage failed."""
+        if not self.available:
+            return hishel.Entry(id=uuid.uuid4(), request=request, response=response)
         try:
             with self._watch():
                 entry = self.storage.create_entry(request, response, key, ttl=ttl, tti=tti)
@@ -135,6 +137,8 @@ class GuardedStorage(hishel.BaseStorage):
 
     def get_entries(self, key: str) -> list[hishel.Entry]:
         """The storage's entries for ``key``, none if it failed."""
+        if not self.available:
+            return []
         try:
             with self._watch():
                 entries = self.storage.get_entries(key)
@@ -145,6 +149,8 @@ class GuardedStorage(hishel.BaseStorage):
 
     def update_headers(self, id: uuid.UUID, headers: hishel.Headers) -> None:
         """Replace an entry's stored headers (after a ``304``), if the storage can."""
+        if not self.available:
+            return
         try:
             with self._watch():
                 self.storage.update_headers(id, headers)
@@ -153,6 +159,8 @@ class GuardedStorage(hishel.BaseStorage):
 
     def remove_entry(self, id: uuid.UUID) -> None:
         """Remove an entry (after an unsafe method), if the storage can."""
+        if not self.available:
+            return
         try:
             with self._watch():
                 self.storage.remove_entry(id)

@@ -132,7 +132,8 @@ class CacheHandler(BaseHandler):
                     return None
             elif isinstance(state, hishel.StoreAndUse):
                 entry = storage.create_entry(asked, state.response, key)
-                return entry.response, CacheStatus(False, revalidated, stored=True), upstream
+                # A storage that failed to take the entry passes the response on unsaved (and pauses).
+                return entry.response, CacheStatus(False, revalidated, storage.available), upstream
             elif isinstance(state, hishel.CouldNotBeStored):
                 return state.response, CacheStatus(False, revalidated, stored=False), upstream
             elif isinstance(state, hishel.FromCache):
