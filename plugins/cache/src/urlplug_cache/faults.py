@@ -95,7 +95,10 @@ class GuardedStorage(hishel.BaseStorage):
             _watching.reset(token)
 
     def _watched(self, stream: Iterable[bytes]) -> Iterator[bytes]:
-        """``stream`` with the storage work done while reading it watched too."""
+        """``stream`` with the storage work done while reading it watched too: a body being saved.
+
+        (A stored body being read is not watched: a failure there cannot fall back to the origin,
+        so it raises to the reader.)"""
         chunks = iter(stream)
         try:
             while True:
@@ -109,11 +112,6 @@ class GuardedStorage(hishel.BaseStorage):
             if close is not None:
                 with self._watch():
                     close()
-
-    def _with_watched_stream(self, entry: hishel.Entry) -> hishel.Entry:
-        stream = entry.response.stream
-        assert isinstance(stream, Iterable)
-        return replace(entry, response=replace(entry.response, stream=self._watched(stream)))
 
     def create_entry(
         self,
@@ -133,7 +131,9 @@ class GuardedStorage(hishel.BaseStorage):
         except Exception as exc:
             self.failed(f"could not store a response ({exc!r})")
             return hishel.Entry(id=uuid.uuid4(), request=request, response=response)
-        return self._with_watched_stream(entry)
+        stream = entry.response.stream
+        assert isinstance(stream, Iterable)
+        return replace(entry, response=replace(entry.response, stream=self._watched(stream)))
 
     def get_entries(self, key: str) -> list[hishel.Entry]:
         """The storage's entries for ``key``, none if it failed."""
@@ -141,11 +141,10 @@ class GuardedStorage(hishel.BaseStorage):
             return []
         try:
             with self._watch():
-                entries = self.storage.get_entries(key)
+                return self.storage.get_entries(key)
         except Exception as exc:
             self.failed(f"could not read entries ({exc!r})")
             return []
-        return [self._with_watched_stream(entry) for entry in entries]
 
     def update_headers(self, id: uuid.UUID, headers: hishel.Headers) -> None:
         """Replace an entry's stored headers (after a ``304``), if the storage can."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import http.client
 import io
 from collections.abc import Iterator
@@ -66,8 +67,9 @@ def urlplug_response(response: hishel.Response, url: str, upstream: Any | None) 
     it was read from, if any."""
     headers = http.client.HTTPMessage()
     for name in response.headers:
+        title = _title(name)
         for value in response.headers.get_list(name) or ():
-            headers[_title(name)] = value
+            headers.set_raw(title, value)  # as http.client's parser stores them, unchecked
     stream = response.stream
     assert isinstance(stream, Iterator)
     body = io.BufferedReader(_StreamBody(stream, upstream), CHUNK_SIZE)
@@ -75,6 +77,7 @@ def urlplug_response(response: hishel.Response, url: str, upstream: Any | None) 
     return Response(body, headers, upstream.geturl() if upstream is not None else url, code, _reason(code))
 
 
+@functools.lru_cache(maxsize=256)
 def _title(name: str) -> str:
     return "-".join(part.capitalize() for part in name.split("-"))
 
