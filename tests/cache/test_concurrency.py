@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -96,3 +97,17 @@ def test_processes_share_one_store(
     )
     assert last.stdout.decode().splitlines() == [(path * 1000) for path in paths]
     assert sum(len(seen) for seen in hits.values()) == before
+
+
+def test_a_response_that_is_not_stored_does_not_hold_the_others_back(
+    make_opener: Callable[..., urlplug.OpenerDirector], http_server: LoopbackHTTPServer, tmp_path: Path
+) -> None:
+    opener = make_opener(urlplug.CacheHandler(f"sqlite://{tmp_path}/live.db", herd_timeout=60))
+    hits = counting(http_server, "/live", lambda seen: Reply(200, [("Cache-Control", "no-store")], b"live"))
+    with opener.open(http_server.url("/live")) as unread:  # its body not read yet
+        second = threading.Thread(target=lambda: opener.open(http_server.url("/live")).read())
+        second.start()
+        second.join(10)
+        assert not second.is_alive()  # it did not wait for the first body (herd_timeout is 60 s)
+        assert unread.read() == b"live"
+    assert len(hits) == 2

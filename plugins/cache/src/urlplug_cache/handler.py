@@ -90,10 +90,10 @@ class CacheHandler(BaseHandler):
             return None
         answer, status, upstream = found
         if end_lead is not None:
-            if status.from_cache:
-                end_lead()
-            else:  # the others wait until this body is stored (or turned out not to be)
+            if status.stored:  # the others wait until this body is in the store
                 answer = replace(answer, stream=_then(answer.stream, end_lead))
+            else:  # served from the store, or nothing to wait for
+                end_lead()
         return _with_status(urlplug_response(answer, request.full_url, upstream), status)
 
     https_open = http_open
@@ -148,15 +148,16 @@ class CacheHandler(BaseHandler):
                 state = state.next()
 
 
-_stores: dict[str | int, tuple[GuardedStorage, Herd]] = {}
+_stores: dict[tuple[str | int, int], tuple[GuardedStorage, Herd]] = {}
 _stores_lock = threading.Lock()
 
 
 def _store(storage: str | hishel.BaseStorage, herd_timeout: float) -> tuple[GuardedStorage, Herd]:
     """One guarded storage and herd per storage URL (or object) in the process, shared by every
-    opener: ``memory:`` is one store, a SQLite file has one connection, concurrent misses meet."""
+    opener: ``memory:`` is one store, a SQLite file has one connection, concurrent misses meet. A
+    forked child opens its own (a connection must not cross a fork)."""
     with _stores_lock:
-        name = storage if isinstance(storage, str) else id(storage)
+        name = (storage if isinstance(storage, str) else id(storage), os.getpid())
         found = _stores.get(name)
         if found is None:
             if isinstance(storage, str):
