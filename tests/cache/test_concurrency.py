@@ -111,3 +111,14 @@ def test_a_response_that_is_not_stored_does_not_hold_the_others_back(
         assert not second.is_alive()  # it did not wait for the first body (herd_timeout is 60 s)
         assert unread.read() == b"live"
     assert len(hits) == 2
+
+
+def test_a_waiting_miss_gives_up_on_a_leader_that_never_finishes() -> None:
+    from urlplug_cache.herd import Herd
+
+    herd = Herd(timeout=0.05)
+    end_lead = herd.lead("key")
+    assert end_lead is not None
+    assert herd.lead("key") is None  # waited out the timeout: it goes to the origin itself
+    end_lead()
+    assert herd.lead("key") is not None  # the lead is free again

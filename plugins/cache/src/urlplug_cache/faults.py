@@ -32,18 +32,22 @@ class CacheWarning(UserWarning):
     """The cache storage failed; the request was served from the origin."""
 
 
-class _LogBridge(logging.Handler):
-    """Hands the errors hishel logs while a :class:`GuardedStorage` works to that storage."""
+class _LogBridge(logging.Filter):
+    """Hands the errors hishel's storages log while a :class:`GuardedStorage` works to that storage
+    (which warns instead); records logged elsewhere go on as usual."""
 
-    def emit(self, record: logging.LogRecord) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
         storage = _watching.get()
-        if storage is not None:
-            problem = record.getMessage().removeprefix("hishel: ")
-            if record.exc_info and record.exc_info[1] is not None:
-                problem += f" ({record.exc_info[1]!r})"
-            storage.failed(problem)
+        if storage is None or record.levelno < logging.WARNING:
+            return True
+        problem = record.getMessage().removeprefix("hishel: ")
+        if record.exc_info and record.exc_info[1] is not None:
+            problem += f" ({record.exc_info[1]!r})"
+        storage.failed(problem)
+        return False
 
 
+_STORAGE_LOGGERS = ("hishel._core._storages._sync_sqlite", "hishel._core._storages._sync_redis")
 _bridge_lock = threading.Lock()
 _bridge: _LogBridge | None = None
 
@@ -52,8 +56,9 @@ def _install_bridge() -> None:
     global _bridge
     with _bridge_lock:
         if _bridge is None:
-            _bridge = _LogBridge(logging.WARNING)
-            logging.getLogger("hishel").addHandler(_bridge)
+            _bridge = _LogBridge()
+            for name in _STORAGE_LOGGERS:
+                logging.getLogger(name).addFilter(_bridge)
 
 
 class GuardedStorage(hishel.BaseStorage):
