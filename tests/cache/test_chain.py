@@ -14,6 +14,7 @@ import pytest
 import urlplug
 from tests.cli.support import urlplug as run_urlplug
 from tests.servers.http import LoopbackHTTPServer, Reply
+from tests.servers.proxy import Tinyproxy
 
 from .support import counting, fixed
 
@@ -110,3 +111,26 @@ def test_the_command_shows_the_cache_status_with_v(http_server: LoopbackHTTPServ
     assert "* cache: miss, stored" in first.stderr.decode().splitlines()
     assert "* cache: hit" in second.stderr.decode().splitlines()
     assert second.stdout == b"payload"
+
+
+def test_the_cache_answers_after_the_proxy_handler_chose_a_proxy(
+    make_opener: Make,
+    http_server: LoopbackHTTPServer,
+    tinyproxy_factory: Callable[..., Tinyproxy],
+    tmp_path: Path,
+) -> None:
+    proxy = tinyproxy_factory()
+    hits = counting(http_server, "/via", fixed(("Cache-Control", "max-age=60"), body=b"proxied"))
+    opener = make_opener(
+        urlplug.ProxyHandler({"http": proxy.url()}),
+        urlplug.CacheHandler(f"sqlite://{tmp_path}/proxy.db"),
+        plugins=("urlplug-http", "urlplug-proxy", "urlplug-cache"),
+    )
+    statuses = []
+    for _ in range(2):
+        with opener.open(http_server.url("/via")) as response:
+            assert response.read() == b"proxied"
+            statuses.append(response.cache_status.from_cache)
+    assert statuses == [False, True]
+    assert len(hits) == 1
+    assert any(name.lower() == "via" for name in hits[0].headers)  # it went through tinyproxy
