@@ -41,8 +41,7 @@ class CacheHandler(BaseHandler):
     heuristics, ``no-store``, ``no-cache``, ``Vary``, ``ETag`` and ``Last-Modified`` validation (a
     ``304`` is answered with the stored response, headers refreshed), and invalidation of a URL's
     entries when an unsafe method on it succeeds. The cache is private unless ``shared=True``: it
-    stores ``Cache-Control: private`` responses and those to requests with ``Authorization``
-    where RFC 9111 allows.
+    stores ``Cache-Control: private`` responses and ignores ``s-maxage``.
 
     ``handler_order`` is 300: after ``ProxyHandler`` (100), before the HTTP handlers, so a miss goes
     on to them through ``opener.open_after`` and every response, stored or not, goes through the
