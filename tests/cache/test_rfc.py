@@ -146,3 +146,15 @@ def test_a_large_body_streams_into_and_out_of_the_store(
             pieces = iter(lambda: response.read(100_000), b"")
             assert b"".join(pieces) == chunk * 12
             assert response.cache_status == expected
+
+
+def test_a_shared_cache_stores_an_authorized_response_only_when_it_says_public(
+    make_opener, http_server: LoopbackHTTPServer, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    opener = make_opener(urlplug.CacheHandler(f"sqlite://{tmp_path}/auth.db", shared=True))
+    counting(http_server, "/plain", fixed(("Cache-Control", "max-age=60")))
+    counting(http_server, "/public", fixed(("Cache-Control", "public, max-age=60")))
+    signed = {"Authorization": "Bearer token"}
+    for path, second in (("/plain", (False, False, False)), ("/public", (True, False, False))):
+        fetch(opener, http_server.url(path), headers=signed)
+        assert fetch(opener, http_server.url(path), headers=signed)[1] == second
