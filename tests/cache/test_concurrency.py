@@ -38,7 +38,8 @@ def test_eight_threads_sharing_an_opener_get_their_own_bodies(
 
     def fetch(path: str) -> bytes:
         with opener.open(http_server.url(path)) as response:
-            return response.read()
+            body: bytes = response.read()
+            return body
 
     with ThreadPoolExecutor(8) as pool:
         bodies = list(pool.map(fetch, paths))

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import urlplug
 from tests.servers.http import LoopbackHTTPServer, Reply, Seen
+from urlplug_cache import CacheStatus
 
 from .support import counting, fixed
 
+Make = Callable[..., urlplug.OpenerDirector]
 
-def fetch(opener: urlplug.OpenerDirector, url: str, **kwargs: object) -> tuple[bytes, object]:
-    with opener.open(urlplug.Request(url, **kwargs)) as response:  # type: ignore[arg-type]
-        return response.read(), response.cache_status
+
+def fetch(opener: urlplug.OpenerDirector, url: str, **kwargs: Any) -> tuple[bytes, CacheStatus]:
+    """The body of ``url`` and how the cache served it."""
+    with opener.open(urlplug.Request(url, **kwargs)) as response:
+        body: bytes = response.read()
+        status: CacheStatus = response.cache_status
+        return body, status
 
 
 def test_a_fresh_response_is_served_from_the_store(
@@ -86,7 +96,7 @@ def test_vary_keeps_one_entry_per_variant(
     url = http_server.url("/greeting")
     assert fetch(opener, url, headers={"Accept-Language": "fr"})[0] == b"fr"
     body, status = fetch(opener, url, headers={"Accept-Language": "de"})
-    assert (body, status.from_cache, status.stored) == (b"de", False, True)  # type: ignore[attr-defined]
+    assert (body, status.from_cache, status.stored) == (b"de", False, True)
     assert fetch(opener, url, headers={"Accept-Language": "fr"}) == (b"fr", (True, False, False))
     assert len(hits) == 2
 
@@ -125,8 +135,8 @@ def test_private_responses_are_stored_by_default(
 
 
 def test_a_shared_cache_does_not_store_private_responses(
-    make_opener, http_server: LoopbackHTTPServer, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    make_opener: Make, http_server: LoopbackHTTPServer, tmp_path: Path
+) -> None:
     opener = make_opener(urlplug.CacheHandler(f"sqlite://{tmp_path}/shared.db", shared=True))
     hits = counting(http_server, "/mine", fixed(("Cache-Control", "private, max-age=60")))
     statuses = [fetch(opener, http_server.url("/mine"))[1] for _ in range(2)]
@@ -149,8 +159,8 @@ def test_a_large_body_streams_into_and_out_of_the_store(
 
 
 def test_a_shared_cache_stores_an_authorized_response_only_when_it_says_public(
-    make_opener, http_server: LoopbackHTTPServer, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    make_opener: Make, http_server: LoopbackHTTPServer, tmp_path: Path
+) -> None:
     opener = make_opener(urlplug.CacheHandler(f"sqlite://{tmp_path}/auth.db", shared=True))
     counting(http_server, "/plain", fixed(("Cache-Control", "max-age=60")))
     counting(http_server, "/public", fixed(("Cache-Control", "public, max-age=60")))
