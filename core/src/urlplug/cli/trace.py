@@ -1,4 +1,5 @@
-"""``-v`` and ``-i``: the heads of every request sent and every response received, redirects included.
+"""``-v`` and ``-i``: the heads of every request sent and every response received, redirects included,
+and how a cache served each response (``* cache: hit``).
 
 A native plugin on the opener: its request hook runs last (after the HTTP handler has added ``Host``
 and the body headers) and its response hook first (before the error processor turns a 3xx, 4xx or
@@ -55,6 +56,9 @@ class Trace:
             self.heads.append(head)
         if self.verbose is not None and exchange.scheme in _HTTP:
             self._show("<", head)
+            cache_status = getattr(exchange.response, "cache_status", None)  # urlplug-cache's
+            if cache_status is not None:
+                self.verbose.write(f"* cache: {cache_status}\n")
 
     def _show(self, mark: str, lines: list[str]) -> None:
         assert self.verbose is not None
