@@ -8,7 +8,16 @@ requests through SOCKS proxies. :class:`SOCKSHandler` joins every opener; it ope
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from urlplug import lazy
+
 from .handler import SOCKSHandler
-from .proxy import SOCKS_SCHEMES, SOCKSError, SOCKSProxy
+
+if TYPE_CHECKING:
+    from .proxy import SOCKS_SCHEMES, SOCKSError, SOCKSProxy
 
 __all__ = ["SOCKS_SCHEMES", "SOCKSError", "SOCKSHandler", "SOCKSProxy"]
+
+# The proxy's dataclass is made by the first request through a SOCKS proxy, not by build_opener().
+__getattr__ = lazy.exports(__name__, dict.fromkeys(["SOCKS_SCHEMES", "SOCKSError", "SOCKSProxy"], ".proxy"))

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 from urlplug import Request, URLError
 from urlplug_http import AbstractHTTPHandler
 
-from .proxy import DEFAULT_PORT, SOCKSProxy
-
 if TYPE_CHECKING:
     import ssl
 
     from urlplug_http import ConnectionPool
+
+    from .proxy import SOCKSProxy
 
 __all__ = ["SOCKSHandler"]
 
@@ -73,6 +73,8 @@ class SOCKSHandler(AbstractHTTPHandler):
 def _proxy_of(req: Request) -> SOCKSProxy:
     """The proxy ``ProxyHandler`` pointed ``req`` at: its scheme, ``host:port`` and credentials."""
     from urlplug_http.transport import split_hostport
+
+    from .proxy import DEFAULT_PORT, SOCKSProxy
 
     host, port = split_hostport(req.host, DEFAULT_PORT)
     username = password = None
