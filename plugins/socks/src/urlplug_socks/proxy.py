@@ -18,7 +18,8 @@ _UNBOUNDED = 365 * 24 * 3600.0
 
 
 class SOCKSError(ConnectionError):
-    """The SOCKS proxy refused: its authentication failed, or it could not reach the origin."""
+    """The SOCKS proxy did not connect: authentication failed, it could not reach the origin, or
+    it answered in something other than SOCKS."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class SOCKSProxy:
         try:
             sock = proxy.connect(host, port, timeout=_UNBOUNDED if timeout is None else timeout)
         except ProxyError as exc:
-            raise SOCKSError(f"SOCKS proxy {self.host}:{self.port} refused {host}:{port}: {exc}") from exc
+            raise SOCKSError(
+                f"SOCKS proxy {self.host}:{self.port} did not connect to {host}:{port}: {exc}"
+            ) from exc
         sock.settimeout(timeout)
         return sock
