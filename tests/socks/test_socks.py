@@ -313,27 +313,6 @@ def test_socks4_refusal_is_a_url_error(
     assert http_server.seen == []
 
 
-def test_an_authentication_retry_goes_through_the_proxy_again(
-    microsocks: Microsocks, http_server: LoopbackHTTPServer, client_tls: ssl.SSLContext
-) -> None:
-    def private(seen: Any) -> Reply:
-        if seen.headers.get("Authorization") == "Basic dXNlcjpwYXNz":  # user:pass
-            return Reply(200, body=b"welcome")
-        return Reply(401, [("WWW-Authenticate", 'Basic realm="r"')])
-
-    http_server.routes["/private"] = private
-    auth = urlplug.HTTPBasicAuthHandler()
-    auth.add_password("r", http_server.url("/"), "user", "pass")
-    opener = through(microsocks.url("socks5"), client_tls, auth=auth)
-    assert get(opener, http_server.url("/private")) == b"welcome"
-    assert [seen.headers.get("Authorization") for seen in http_server.seen] == [None, "Basic dXNlcjpwYXNz"]
-    assert http_server.connections == 1  # both on the one connection through the proxy
-    assert len(microsocks.connected_to()) == 1
-
-
-# --- proxies that stall or talk nonsense --------------------------------------------------------------
-
-
 def test_a_proxy_that_never_answers_the_handshake_times_out_as_a_url_error(
     scripted_server: Any, client_tls: ssl.SSLContext
 ) -> None:
@@ -361,3 +340,42 @@ def test_a_proxy_that_is_not_socks_is_a_url_error(
     with pytest.raises(URLError) as caught:
         opener.open("http://127.0.0.1:9/", timeout=TIMEOUT)
     assert isinstance(caught.value.reason, SOCKSError)
+
+
+def test_an_error_after_an_authentication_retry_through_the_proxy_is_raised(
+    microsocks: Microsocks, http_server: LoopbackHTTPServer, client_tls: ssl.SSLContext
+) -> None:
+    def gone_once_authorized(seen: Any) -> Reply:
+        if seen.headers.get("Authorization"):
+            return Reply(404, body=b"gone")
+        return Reply(401, [("WWW-Authenticate", 'Basic realm="r"')])
+
+    http_server.routes["/gone"] = gone_once_authorized
+    auth = urlplug.HTTPBasicAuthHandler()
+    auth.add_password("r", http_server.url("/"), "user", "pass")
+    with pytest.raises(urlplug.HTTPError) as caught:
+        get(through(microsocks.url("socks5"), client_tls, auth=auth), http_server.url("/gone"))
+    assert caught.value.code == 404
+    assert len(http_server.seen) == 2
+    assert len(microsocks.connected_to()) == 1
+
+
+@pytest.mark.parametrize("server_fixture", ["http_server", "https_server"])
+def test_an_authentication_retry_goes_through_the_proxy_again(
+    microsocks: Microsocks, client_tls: ssl.SSLContext, request: pytest.FixtureRequest, server_fixture: str
+) -> None:
+    server: LoopbackHTTPServer = request.getfixturevalue(server_fixture)
+
+    def private(seen: Any) -> Reply:
+        if seen.headers.get("Authorization") == "Basic dXNlcjpwYXNz":  # user:pass
+            return Reply(200, body=b"welcome")
+        return Reply(401, [("WWW-Authenticate", 'Basic realm="r"')])
+
+    server.routes["/private"] = private
+    auth = urlplug.HTTPBasicAuthHandler()
+    auth.add_password("r", server.url("/"), "user", "pass")
+    opener = through(microsocks.url("socks5h"), client_tls, auth=auth)
+    assert get(opener, server.url("/private")) == b"welcome"
+    assert [seen.headers.get("Authorization") for seen in server.seen] == [None, "Basic dXNlcjpwYXNz"]
+    assert server.connections == 1  # both on the one connection through the proxy
+    assert len(microsocks.connected_to()) == 1

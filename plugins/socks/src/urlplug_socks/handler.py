@@ -61,11 +61,11 @@ class SOCKSHandler(AbstractHTTPHandler):
     def _open_through_proxy(self, req: Request) -> Any:
         """Send ``req``, routed to a SOCKS proxy of the scheme ``req.type``, through that proxy."""
         proxy = _proxy_of(req)
-        origin = _origin_request(req)
-        secure = origin.type == "https"
-        if not secure and origin.type != "http":
-            raise URLError(f"{origin.type}: URLs cannot go through a SOCKS proxy (only http: and https:)")
-        return self.open_pooled(origin, secure, self._tls_context if secure else None, dial=proxy)
+        _back_to_origin(req)
+        secure = req.type == "https"
+        if not secure and req.type != "http":
+            raise URLError(f"{req.type}: URLs cannot go through a SOCKS proxy (only http: and https:)")
+        return self.open_pooled(req, secure, self._tls_context if secure else None, dial=proxy)
 
     socks4_open = socks4a_open = socks5_open = socks5h_open = _open_through_proxy
 
@@ -98,21 +98,12 @@ def _basic(credentials: str) -> tuple[str, str]:
     return username, password
 
 
-def _origin_request(req: Request) -> Request:
-    """A request for the origin as if no proxy were set: ``set_proxy`` turned ``req`` toward the proxy.
+def _back_to_origin(req: Request) -> None:
+    """Undo what ``set_proxy`` did to ``req``: the origin's scheme, host and path again, no tunnel.
 
-    The original stays routed to the proxy, so that a retry of it (after a ``401``) comes here again.
+    A retry of ``req`` (after a ``401``) then runs the stages of its own scheme again, where
+    ``ProxyHandler`` routes it here once more; the proxy's credentials are taken off until then.
     """
-    origin = Request(
-        req.full_url,
-        req.data,
-        req.headers,
-        origin_req_host=req.origin_req_host,
-        unverifiable=req.unverifiable,
-        method=req.get_method(),
-    )
-    for name, value in req.unredirected_hdrs.items():
-        if name != _CREDENTIALS_HEADER:
-            origin.add_unredirected_header(name, value)
-    origin.timeout = req.timeout
-    return origin
+    req.full_url = req.full_url  # parses type, host and selector from the URL afresh
+    req._tunnel_host = None  # set_proxy's CONNECT target, which would send a retry to the wrong place
+    req.remove_header(_CREDENTIALS_HEADER)
