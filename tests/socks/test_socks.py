@@ -173,7 +173,9 @@ def test_a_proxy_that_is_down_is_a_url_error(
     opener = through(f"socks5://127.0.0.1:{free_port()}", client_tls)
     with pytest.raises(URLError) as caught:
         get(opener, http_server.url("/"))
+    assert isinstance(caught.value.reason, ConnectionRefusedError)
     assert caught.value.reason.errno == errno.ECONNREFUSED
+    assert "SOCKS proxy" in str(caught.value.reason)
     assert http_server.seen == []  # never sent directly
 
 

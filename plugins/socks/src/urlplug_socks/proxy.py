@@ -45,16 +45,27 @@ class SOCKSProxy:
 
     def __call__(self, host: str, port: int, timeout: float | None) -> socket.socket:
         """A socket connected to ``host:port`` through the proxy; ``OSError`` if it cannot be made."""
-        from python_socks import ProxyError, ProxyType
+        from python_socks import ProxyConnectionError, ProxyError, ProxyType
         from python_socks.sync import Proxy
 
         kind = ProxyType.SOCKS4 if self.scheme.startswith("socks4") else ProxyType.SOCKS5
         proxy = Proxy(kind, self.host, self.port, self.username, self.password, rdns=self.remote_dns)
         try:
             sock = proxy.connect(host, port, timeout=_UNBOUNDED if timeout is None else timeout)
+        except ProxyConnectionError as exc:
+            raise _unreachable(exc, f"{self.host}:{self.port}") from exc
         except ProxyError as exc:
             raise SOCKSError(
                 f"SOCKS proxy {self.host}:{self.port} did not connect to {host}:{port}: {exc}"
             ) from exc
         sock.settimeout(timeout)
         return sock
+
+
+def _unreachable(exc: OSError, proxy: str) -> OSError:
+    """The error of the connection to the proxy as its own kind (``ConnectionRefusedError``,
+    ``socket.gaierror``, ``TimeoutError``), which python-socks wraps in one class of its own."""
+    cause = exc.__cause__
+    kind = type(cause) if isinstance(cause, OSError) else OSError
+    what = (cause.strerror or str(cause)) if isinstance(cause, OSError) else str(exc)
+    return kind(exc.errno, f"could not connect to the SOCKS proxy {proxy}: {what}")
