@@ -136,3 +136,13 @@ def test_a_closed_pipe_on_the_plugins_listing_is_quiet() -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 23  # the reader was gone before the first write
     assert err == b""
+
+
+def test_plugins_lists_the_socks_handler() -> None:
+    records = {r["distribution"]: r for r in json.loads(urlplug("plugins", "--json").stdout)}
+    socks = records["urlplug-socks"]
+    assert socks["auto_installed"] is True
+    (handler,) = socks["handlers"]
+    assert handler["class"] == "SOCKSHandler"
+    assert sorted(handler["stages"]["open"]) == ["socks4", "socks4a", "socks5", "socks5h"]
+    assert sorted(socks["names"]) == ["SOCKSError", "SOCKSHandler"]

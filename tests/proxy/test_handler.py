@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import urlplug
+import urlplug_proxy.handler
 from urlplug import BaseHandler, OpenerDirector, Request, Response
 from urlplug.response import make_headers
 from urlplug_proxy import ProxyHandler, default_proxy_handler
@@ -371,10 +372,20 @@ def test_proxy_url_with_control_characters_is_refused() -> None:
 # --- a proxy scheme no installed plugin serves ---------------------------------------------------
 
 
+@pytest.fixture
+def without_socks_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make urlplug-socks look uninstalled to ``ProxyHandler`` (the suite installs it)."""
+    real = urlplug_proxy.handler.installed
+    monkeypatch.setattr(
+        urlplug_proxy.handler, "installed", lambda dist: dist != "urlplug-socks" and real(dist)
+    )
+
+
 @pytest.mark.parametrize(
     ("variable", "url"),
     [("ALL_PROXY", "http://example.invalid/"), ("https_proxy", "https://example.invalid/")],
 )
+@pytest.mark.usefixtures("without_socks_plugin")
 def test_socks_proxy_from_the_environment_without_its_plugin_names_variable_and_plugin(
     proxy_env: pytest.MonkeyPatch, variable: str, url: str
 ) -> None:
@@ -388,6 +399,7 @@ def test_socks_proxy_from_the_environment_without_its_plugin_names_variable_and_
     assert "pip install urlplug-socks" in message
 
 
+@pytest.mark.usefixtures("without_socks_plugin")
 def test_socks_proxy_given_to_the_handler_without_its_plugin_names_the_entry() -> None:
     opener = urlplug.build_opener(ProxyHandler({"http": "socks5h://127.0.0.1:1080"}), plugins=())
     with pytest.raises(urlplug.URLError, match="ProxyHandler's 'http' entry is a socks5h proxy"):

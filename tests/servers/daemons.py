@@ -8,15 +8,16 @@ is retried with another one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 
 class DaemonError(RuntimeError):
@@ -107,3 +108,29 @@ def start(
             if (folder / log).exists()
         )
     raise DaemonError(f"{name} did not start:\n{errors}")
+
+
+@contextlib.contextmanager
+def started_in(tmp_path: Path, start_one: Callable[..., D]) -> Iterator[Callable[..., D]]:
+    """For a test fixture: ``start(*args)`` runs ``start_one(folder, *args)`` in a new folder of
+    ``tmp_path``, failing the test with the install hint when the program cannot start; every
+    daemon started is stopped afterwards."""
+    import pytest
+
+    started: list[D] = []
+
+    def start(*args: Any, **kwargs: Any) -> D:
+        folder = tmp_path / f"daemon-{len(started)}"
+        folder.mkdir()
+        try:
+            daemon = start_one(folder, *args, **kwargs)
+        except DaemonError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        started.append(daemon)
+        return daemon
+
+    try:
+        yield start
+    finally:
+        for daemon in started:
+            daemon.stop()

@@ -337,7 +337,7 @@ class ForwardProxy(ScriptedServer):
                 host, _, port = target.rpartition(":")
                 upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
                 sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                _relay(sock, upstream)
+                relay(sock, upstream)
                 return
             body = f"proxied {method} {target}".encode()
             sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
@@ -354,7 +354,9 @@ class ForwardProxy(ScriptedServer):
         )
 
 
-def _relay(client: socket.socket, upstream: socket.socket) -> None:
+def relay(client: socket.socket, upstream: socket.socket) -> None:
+    """Copy bytes both ways between ``client`` and ``upstream`` until both ends are done."""
+
     def pump(source: socket.socket, sink: socket.socket) -> None:
         with contextlib.suppress(OSError):
             while chunk := source.recv(65536):

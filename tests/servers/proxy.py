@@ -85,21 +85,8 @@ def start_tinyproxy(
 @pytest.fixture
 def tinyproxy_factory(tmp_path: Path) -> Iterator[Callable[..., Tinyproxy]]:
     """``start(connect_ports=(), basic_auth=None)`` starts a tinyproxy; all are stopped afterwards."""
-    started: list[Tinyproxy] = []
-
-    def start(connect_ports: Iterable[int] = (), basic_auth: tuple[str, str] | None = None) -> Tinyproxy:
-        folder = tmp_path / f"tinyproxy-{len(started)}"
-        folder.mkdir()
-        try:
-            proxy = start_tinyproxy(folder, connect_ports, basic_auth)
-        except daemons.DaemonError as exc:
-            pytest.fail(str(exc), pytrace=False)
-        started.append(proxy)
-        return proxy
-
-    yield start
-    for proxy in started:
-        proxy.stop()
+    with daemons.started_in(tmp_path, start_tinyproxy) as start:
+        yield start
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "urlplug-responses",
     "urlplug-compression",
     "urlplug-cache",
+    "urlplug-socks",
 )
 """The plugin distributions of the urlplug family, for ``build_opener(plugins=BUILTIN_PLUGINS)``."""
 
@@ -49,6 +50,7 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     "urlplug-responses": ("ResponsesHandler",),
     "urlplug-compression": ("ContentDecodingProcessor", "ContentDecodingError"),
     "urlplug-cache": ("CacheHandler",),
+    "urlplug-socks": ("SOCKSHandler", "SOCKSError"),
 }
 
 NAME_PROVIDERS: dict[str, str] = {name: dist for dist, names in _PROVIDES.items() for name in names}

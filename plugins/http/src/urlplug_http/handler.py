@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     from urlplug import Request
 
+    from . import transport
+
 
 @functools.cache
 def _transport() -> ModuleType:
@@ -147,20 +149,35 @@ class AbstractHTTPHandler(BaseHandler):
             raise URLError("no host given")
         if http_class is _http_connection or http_class is _https_connection:
             secure = http_class is _https_connection
-            transport = _transport()
-            if transport.stock(secure):
-                headers, proxy_authorization = _request_headers(req)
-                context = http_conn_args.get("context")
-                try:
-                    response = transport.open_pooled(
-                        self.pool, req, headers, proxy_authorization, secure, context, self._level
-                    )
-                except transport.TunnelRefused as refused:
-                    return self._refused_tunnel(req, refused.answer)
-                response.url = req.full_url
-                response.msg = response.reason
-                return response
+            if _transport().stock(secure):
+                return self.open_pooled(req, secure, http_conn_args.get("context"))
         return self._open_once(http_class, req, **http_conn_args)
+
+    def open_pooled(
+        self,
+        req: Request,
+        secure: bool,
+        context: ssl.SSLContext | None = None,
+        dial: transport.Dial | None = None,
+    ) -> Any:
+        """Send ``req`` on a kept-alive connection of :attr:`pool` and return the response.
+
+        ``secure`` speaks TLS with ``context``. New connections go to ``req.host`` (or through
+        the proxy there); with ``dial`` (a :class:`~urlplug_http.transport.Dial`, such as a
+        SOCKS proxy's) they are made by it instead, and are kept apart from the others in the pool.
+        Errors while sending become ``URLError``.
+        """
+        transport = _transport()
+        headers, proxy_authorization = _request_headers(req)
+        try:
+            response = transport.open_pooled(
+                self.pool, req, headers, proxy_authorization, secure, context, self._level, dial
+            )
+        except transport.TunnelRefused as refused:
+            return self._refused_tunnel(req, refused.answer)
+        response.url = req.full_url
+        response.msg = response.reason
+        return response
 
     def _open_once(self, http_class: Any, req: Request, **http_conn_args: Any) -> Any:
         conn = http_class(req.host, timeout=req.timeout, **http_conn_args)

@@ -7,7 +7,7 @@ this module is imported by the first request, with ``http.client``. One route se
    before any connection is taken);
 2. :func:`open_pooled` takes an idle connection from the pool (polled: one with bytes waiting or
    closed by the server is dropped) or makes one with :func:`connect` (through a ``CONNECT``
-   tunnel for HTTPS through a proxy);
+   tunnel for HTTPS through a proxy, or over a socket from a :class:`Dial`, such as a SOCKS proxy's);
 3. :func:`send` writes the head and the body;
 4. the :class:`~urlplug_http.response.HTTPResponse` reads the head, holding the connection's
    :class:`~urlplug_http.pool.Lease` from the start: it gives the connection back once its body
@@ -26,7 +26,7 @@ import re
 import socket
 import sys
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from urlplug import URLError
 from urlplug.validate import check_header
@@ -61,6 +61,18 @@ def stock(secure: bool) -> bool:
     return cls.__module__ == "http.client" and all(
         getattr(getattr(cls, name), "__module__", None) == "http.client" for name in _STOCK_METHODS
     )
+
+
+class Dial(Protocol):
+    """Makes the TCP connections of a route that does not dial the origin itself (a SOCKS proxy).
+
+    Called with the origin's host and port and the timeout (seconds, or ``None``), it returns a
+    socket connected to the origin; the transport speaks HTTP on it, after TLS for HTTPS (verified
+    against the origin's name). It raises ``OSError`` when it cannot connect. Dials that route the
+    same way must be equal and hash alike: they are part of the pool's key.
+    """
+
+    def __call__(self, host: str, port: int, timeout: float | None) -> socket.socket: ...
 
 
 class TunnelRefused(Exception):
@@ -231,9 +243,11 @@ def open_pooled(
     secure: bool,
     context: ssl.SSLContext | None,
     debuglevel: int | None,
+    dial: Dial | None = None,
 ) -> HTTPResponse:
     """Send ``req`` (with the checked, title-cased ``headers``) on a pooled connection; its response.
 
+    New connections come from ``dial`` when given (see :class:`Dial`), else from ``req.host``.
     Raises :class:`TunnelRefused` when a proxy refuses the tunnel, ``URLError`` when the request
     cannot be sent, and ``http.client.HTTPException`` (or ``OSError``) when the response head is bad.
     """
@@ -249,7 +263,7 @@ def open_pooled(
     head = request_head(method, req.selector, headers, body)  # refused here, before any connection
     chunked = "Transfer-Encoding" in headers
     tunnel = req._tunnel_host
-    key: Hashable = (secure, host, context, tunnel, req.has_proxy())
+    key: Hashable = (secure, host, context, tunnel, req.has_proxy(), dial)
     replayable = method in _IDEMPOTENT and (body is None or isinstance(body, _REPLAYABLE))
     timeout = req.timeout
 
@@ -261,7 +275,7 @@ def open_pooled(
         response = _exchange(pool, key, conn, head, body, chunked, method, retry=replayable)
         if response is not None:
             return response
-    conn = connect(secure, host, tunnel, context, timeout, proxy_authorization, debuglevel)
+    conn = connect(secure, host, tunnel, context, timeout, proxy_authorization, debuglevel, dial)
     response = _exchange(pool, key, conn, head, body, chunked, method, retry=False)
     assert response is not None
     return response
@@ -319,14 +333,18 @@ def connect(
     timeout: Any,
     proxy_authorization: str | None,
     debuglevel: int | None,
+    dial: Dial | None = None,
 ) -> http.client.HTTPConnection:
-    """A new connection to ``host``, or through the proxy ``host`` to ``tunnel`` for HTTPS.
+    """A new connection to ``host``, through the proxy ``host`` to ``tunnel`` for HTTPS, or to
+    ``host`` over a socket from ``dial``.
 
     Raises :class:`TunnelRefused` when the proxy refuses the tunnel and ``URLError`` when the
     connection cannot be made.
     """
     conn: http.client.HTTPConnection
-    if not secure:
+    if dial is not None:
+        conn = _dialled(dial, secure, host, context, timeout)
+    elif not secure:
         conn = http.client.HTTPConnection(host, timeout=timeout)
     elif tunnel is None:
         conn = http.client.HTTPSConnection(host, timeout=timeout, context=context)
@@ -373,6 +391,36 @@ def _through_tunnel(
         conn.sock = context.wrap_socket(sock, server_hostname=origin)
     except TunnelRefused:
         raise  # the answer holds the socket until its body is read
+    except OSError as exc:
+        sock.close()
+        raise URLError(exc) from exc
+    except BaseException:
+        sock.close()
+        raise
+    return conn
+
+
+def _dialled(
+    dial: Dial, secure: bool, host: str, context: ssl.SSLContext | None, timeout: Any
+) -> http.client.HTTPConnection:
+    """A connection to ``host`` on a socket from ``dial``, with TLS to ``host`` when ``secure``."""
+    origin, port = split_hostport(host, 443 if secure else 80)
+    conn: http.client.HTTPConnection
+    if secure:
+        assert context is not None
+        conn = http.client.HTTPSConnection(origin, port, timeout=timeout, context=context)
+    else:
+        context = None
+        conn = http.client.HTTPConnection(origin, port, timeout=timeout)
+    try:
+        sock = dial(origin, port, socket.getdefaulttimeout() if timeout is _DEFAULT_TIMEOUT else timeout)
+    except OSError as exc:
+        raise URLError(exc) from exc
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as http.client's connect()
+        if context is not None:
+            sock = context.wrap_socket(sock, server_hostname=origin)
+        conn.sock = sock
     except OSError as exc:
         sock.close()
         raise URLError(exc) from exc

@@ -131,7 +131,8 @@ class ProxyHandler(BaseHandler):
 
         A host that ``no_proxy`` covers, or a request already routed through a proxy, is left
         alone. When the proxy's scheme differs from the request's (an ``ftp://`` URL through an
-        ``http://`` proxy), the request starts over under the proxy's scheme, as urllib2 did.
+        ``http://`` proxy, any URL through a ``socks5://`` proxy), the request starts over under
+        the proxy's scheme, as urllib2 did, for the handler of that scheme to open.
         """
         if req.has_proxy() or req._tunnel_host:
             return None  # routed already: a re-try after a 407, or the restart below
@@ -154,4 +155,5 @@ class ProxyHandler(BaseHandler):
         # The handlers of orig_type do not speak the proxy's protocol: open it as proxy_type.
         if self.parent is None:
             raise RuntimeError("ProxyHandler is not part of an opener: add it with build_opener()")
+        req.type = proxy_type  # set_proxy keeps an https request's type, for a CONNECT tunnel
         return self.parent.open(req, timeout=req.timeout)
