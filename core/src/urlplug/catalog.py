@@ -15,6 +15,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "urlplug-cookies",
     "urlplug-responses",
     "urlplug-compression",
+    "urlplug-retry",
 )
 """The plugin distributions of the urlplug family, for ``build_opener(plugins=BUILTIN_PLUGINS)``."""
 
@@ -47,6 +48,7 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     "urlplug-cookies": ("HTTPCookieProcessor",),
     "urlplug-responses": ("ResponsesHandler",),
     "urlplug-compression": ("ContentDecodingProcessor", "ContentDecodingError"),
+    "urlplug-retry": ("RetryHandler", "RetryAttempt"),
 }
 
 NAME_PROVIDERS: dict[str, str] = {name: dist for dist, names in _PROVIDES.items() for name in names}
