@@ -1,0 +1,124 @@
+"""Retries inside the chain: redirects and authentication retries count apart, each hop on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import urlplug
+from tests.servers.auth import PASSWORD, USER, BasicAuthority
+from tests.servers.http import LoopbackHTTPServer, Reply, Seen
+from urlplug_retry import RetryHandler
+
+from .conftest import Sleeps, ok, refusal, replies
+
+Opener = Callable[..., urlplug.OpenerDirector]
+HTTP_AUTH_AND_RETRY = ("urlplug-http", "urlplug-auth", "urlplug-retry")
+
+
+def redirect(to: str) -> Reply:
+    return Reply(302, [("Location", to)], b"")
+
+
+def test_each_redirect_hop_has_its_own_retries(
+    make_opener: Opener, http_server: LoopbackHTTPServer, sleeps: Sleeps
+) -> None:
+    http_server.routes["/a"] = replies(refusal(503, "1"), redirect("/b"))
+    http_server.routes["/b"] = replies(refusal(503, "2"), ok())
+    with make_opener(RetryHandler(total=1)).open(http_server.url("/a"), timeout=5) as response:
+        assert (response.url, response.read()) == (http_server.url("/b"), b"fine")
+    assert [seen.path for seen in http_server.seen] == ["/a", "/a", "/b", "/b"]
+    assert sleeps == [1.0, 2.0]
+    # The history is the hop's own: the redirect is no retry.
+    assert [(a.url, a.status) for a in response.retry_history] == [
+        (http_server.url("/b"), 503),
+        (http_server.url("/b"), 200),
+    ]
+    assert http_server.connections == 1
+
+
+def test_a_redirect_is_not_counted_as_a_retry(make_opener: Opener, http_server: LoopbackHTTPServer) -> None:
+    http_server.routes["/a"] = replies(redirect("/b"))
+    http_server.routes["/b"] = replies(redirect("/c"))
+    with make_opener(RetryHandler(total=0)).open(http_server.url("/a"), timeout=5) as response:
+        assert response.read() == b"GET /c"
+        assert not hasattr(response, "retry_history")
+
+
+def test_retries_ending_on_the_second_hop_raise_its_error(
+    make_opener: Opener, http_server: LoopbackHTTPServer
+) -> None:
+    http_server.routes["/a"] = replies(redirect("/b"))
+    http_server.routes["/b"] = replies(refusal(503, "0", body=b"b is down"))
+    with pytest.raises(urlplug.HTTPError) as info:
+        make_opener(RetryHandler(total=2)).open(http_server.url("/a"), timeout=5)
+    with info.value as error:
+        assert (error.url, error.code, error.read()) == (http_server.url("/b"), 503, b"b is down")
+        history = error.retry_history  # type: ignore[attr-defined]
+        assert [(a.url, a.status) for a in history] == [(http_server.url("/b"), 503)] * 3
+
+
+def test_an_authentication_retry_is_not_counted_and_has_its_own_retries(
+    make_opener: Opener, http_server: LoopbackHTTPServer, sleeps: Sleeps
+) -> None:
+    authority = BasicAuthority()
+    protected = authority.route(b"the secret")
+    answers = iter([refusal(503, "1")])
+
+    def busy_once_when_authenticated(seen: Seen) -> Reply:
+        if authority.check(seen):
+            return next(answers, None) or protected(seen)
+        return protected(seen)
+
+    http_server.routes["/secret"] = busy_once_when_authenticated
+    passwords = urlplug.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, http_server.url("/"), USER, PASSWORD)
+    opener = make_opener(
+        RetryHandler(total=1), urlplug.HTTPBasicAuthHandler(passwords), plugins=HTTP_AUTH_AND_RETRY
+    )
+    with opener.open(http_server.url("/secret"), timeout=5) as response:
+        assert response.read() == b"the secret"
+    assert ["Authorization" in seen.headers for seen in http_server.seen] == [False, True, True]
+    assert sleeps == [1.0]
+    assert [a.status for a in response.retry_history] == [503, 200]
+
+
+def test_a_401_passes_to_the_authentication_handler(
+    make_opener: Opener, http_server: LoopbackHTTPServer, sleeps: Sleeps
+) -> None:
+    http_server.routes["/secret"] = BasicAuthority().route()
+    opener = make_opener(RetryHandler(status_forcelist={503}), plugins=HTTP_AUTH_AND_RETRY)
+    with pytest.raises(urlplug.HTTPError) as info:
+        opener.open(http_server.url("/secret"), timeout=5)
+    with info.value as error:
+        assert error.code == 401
+        assert not hasattr(error, "retry_history")
+    assert sleeps == []
+
+
+def test_cookies_of_the_last_refusal_are_kept(make_opener: Opener, http_server: LoopbackHTTPServer) -> None:
+    """The refusal that ends the retries goes through the response stage like any response."""
+    busy = refusal(503, "0")
+    busy.headers.append(("Set-Cookie", "queue=42; Path=/"))
+    http_server.routes["/busy"] = replies(busy)
+    cookies = urlplug.HTTPCookieProcessor()
+    opener = make_opener(
+        RetryHandler(total=1), cookies, plugins=("urlplug-http", "urlplug-cookies", "urlplug-retry")
+    )
+    with pytest.raises(urlplug.HTTPError) as info:
+        opener.open(http_server.url("/busy"), timeout=5)
+    info.value.close()
+    assert [cookie.value for cookie in cookies.cookiejar] == ["42"]
+    assert http_server.seen[1].headers.get("Cookie") is None  # the retry went before the last answer
+
+
+def test_https_retries_reuse_the_kept_alive_connection(
+    make_opener: Opener, https_server: LoopbackHTTPServer, client_tls: object, sleeps: Sleeps
+) -> None:
+    https_server.routes["/busy"] = replies(refusal(503, "1"), ok())
+    handler = urlplug.HTTPSHandler(context=client_tls)
+    with make_opener(RetryHandler(), handler).open(https_server.url("/busy"), timeout=5) as response:
+        assert response.read() == b"fine"
+    assert https_server.connections == 1
+    assert sleeps == [1.0]
