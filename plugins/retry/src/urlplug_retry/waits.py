@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import random
 import time
-from email.utils import parsedate_to_datetime
 
 __all__ = ["backoff", "retry_after"]
 
@@ -19,6 +17,8 @@ def backoff(failures: int, factor: float, maximum: float, jitter: float) -> floa
         return 0.0
     value = factor * 2.0 ** (failures - 1)
     if jitter:
+        import random
+
         value += random.random() * jitter
     return max(0.0, min(maximum, value))
 
@@ -33,6 +33,8 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     value = value.strip()
     if value.isascii() and value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # only for a date: not imported with the plugin
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
