@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -122,3 +123,34 @@ def test_https_retries_reuse_the_kept_alive_connection(
         assert response.read() == b"fine"
     assert https_server.connections == 1
     assert sleeps == [1.0]
+
+
+def test_answers_of_a_responses_mock_are_retried(make_opener: Opener, sleeps: Sleeps) -> None:
+    """The mock stands in for the network after this handler (490 > 200): its 503 is retried too."""
+    import responses
+
+    opener = make_opener(plugins=("urlplug-http", "urlplug-responses", "urlplug-retry"))
+    with responses.RequestsMock() as mock:
+        mock.get("http://api.example/items", status=503, headers={"Retry-After": "2"})
+        mock.get("http://api.example/items", body="fine")
+        with opener.open("http://api.example/items", timeout=5) as response:
+            assert response.read() == b"fine"
+        assert len(mock.calls) == 2
+    assert sleeps == [2.0]
+
+
+def test_threads_sharing_one_opener_count_their_retries_apart(
+    make_opener: Opener, http_server: LoopbackHTTPServer, sleeps: Sleeps
+) -> None:
+    for number in range(8):
+        http_server.routes[f"/busy/{number}"] = replies(refusal(503, "1"), ok(b"%d" % number))
+    opener = make_opener(RetryHandler(total=1))
+
+    def fetch(number: int) -> tuple[bytes, list[int | None]]:
+        with opener.open(http_server.url(f"/busy/{number}"), timeout=5) as response:
+            return response.read(), [attempt.status for attempt in response.retry_history]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(fetch, range(8)))
+    assert results == [(b"%d" % number, [503, 200]) for number in range(8)]
+    assert sleeps == [1.0] * 8
