@@ -156,16 +156,17 @@ class RetryHandler:
             if kind is None or not _spend(left, kind):
                 return None
             return self._backoff(attempts)
-        status = outcome.attempt.status
-        if status not in self._statuses:
+        if outcome.attempt.status not in self._statuses:
             return None
+        return self._status_wait(outcome, left, attempts)
+
+    def _status_wait(self, outcome: _Outcome, left: dict[str, int | None], attempts: int) -> float | None:
+        """The wait before retrying a refusal: what its ``Retry-After`` asks, or the backoff."""
+        asked = None
         headers = getattr(outcome.response, "headers", None)
-        asked = (
-            retry_after(headers.get("Retry-After"))
-            if self.respect_retry_after_header and headers is not None
-            else None
-        )
-        if asked is None and status not in self.status_forcelist:
+        if self.respect_retry_after_header and headers is not None:
+            asked = retry_after(headers.get("Retry-After"))
+        if asked is None and outcome.attempt.status not in self.status_forcelist:
             return None  # a 429/503 without a usable Retry-After
         if asked is not None and self.retry_after_max is not None and asked > self.retry_after_max:
             return None
@@ -231,6 +232,8 @@ def _failure_kind(error: Exception) -> str | None:
     if isinstance(error, URLError):
         reason = error.reason
         if isinstance(reason, ConnectionRefusedError | TimeoutError):
+            # The transport wraps connect errors so; a rare timeout while sending a large body is
+            # wrapped alike and taken for one, which allowed_methods (idempotent ones) makes safe.
             return "connect"
         if isinstance(reason, socket.gaierror):
             return "connect" if reason.errno == socket.EAI_AGAIN else None  # not for an unknown name
