@@ -122,9 +122,11 @@ class RetryHandler:
     @hookimpl
     def urlplug_open(self, opener: OpenerDirector, request: Request) -> Any:
         """Send ``request`` on through the rest of the open stage, again while a retry is due."""
-        if self._refused:
-            self._refused.pop(request, None)  # left from an earlier open of the same request
-        if request.get_method() not in self.allowed_methods or not _replayable(request.data):
+        data = request.data
+        replayable = data is None or isinstance(data, _REPLAYABLE)  # never an iterator or a file
+        if not replayable or request.get_method() not in self.allowed_methods:
+            if self._refused:
+                self._refused.pop(request, None)  # left from an earlier open of the same request
             return opener.open_after(self, request)
         try:
             response = opener.open_after(self, request)
@@ -136,6 +138,9 @@ class RetryHandler:
 
     def _retry(self, opener: OpenerDirector, request: Request, outcome: _Outcome) -> Any:
         """Send ``request`` again after its first attempt failed with ``outcome``, while retries last."""
+        # An entry left from an earlier open of the same request must not pass for this one's; on
+        # the way without retries the error stage sees no status this handler records.
+        self._refused.pop(request, None)
         left = dict(self.limits)
         history = [outcome.attempt]
         while (wait := self._wait(outcome, left, len(history))) is not None:
@@ -218,10 +223,6 @@ class RetryHandler:
     def __repr__(self) -> str:
         limits = ", ".join(f"{name}={count}" for name, count in self.limits.items())
         return f"<{type(self).__name__} {limits}>"
-
-
-def _replayable(data: Any) -> bool:
-    return data is None or isinstance(data, _REPLAYABLE)
 
 
 def _failure_kind(error: Exception) -> str | None:
