@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -9,7 +10,7 @@ import pytest
 
 import urlplug
 from tests.servers.auth import PASSWORD, USER, BasicAuthority
-from tests.servers.http import LoopbackHTTPServer, Reply, Seen
+from tests.servers.http import ForwardProxy, LoopbackHTTPServer, Reply, Seen
 from urlplug_retry import RetryHandler
 
 from .conftest import Sleeps, ok, refusal, replies
@@ -115,7 +116,7 @@ def test_cookies_of_the_last_refusal_are_kept(make_opener: Opener, http_server: 
 
 
 def test_https_retries_reuse_the_kept_alive_connection(
-    make_opener: Opener, https_server: LoopbackHTTPServer, client_tls: object, sleeps: Sleeps
+    make_opener: Opener, https_server: LoopbackHTTPServer, client_tls: ssl.SSLContext, sleeps: Sleeps
 ) -> None:
     https_server.routes["/busy"] = replies(refusal(503, "1"), ok())
     handler = urlplug.HTTPSHandler(context=client_tls)
@@ -154,3 +155,23 @@ def test_threads_sharing_one_opener_count_their_retries_apart(
         results = list(pool.map(fetch, range(8)))
     assert results == [(b"%d" % number, [503, 200]) for number in range(8)]
     assert sleeps == [1.0] * 8
+
+
+def test_retries_go_through_the_proxy_tunnel_it_already_holds(
+    make_opener: Opener,
+    https_server: LoopbackHTTPServer,
+    forward_proxy: ForwardProxy,
+    client_tls: ssl.SSLContext,
+    sleeps: Sleeps,
+) -> None:
+    https_server.routes["/busy"] = replies(refusal(503, "1"), ok())
+    proxies = urlplug.ProxyHandler({"https": forward_proxy.url()})
+    handlers = (proxies, urlplug.HTTPSHandler(context=client_tls))
+    opener = make_opener(
+        RetryHandler(), *handlers, plugins=("urlplug-http", "urlplug-proxy", "urlplug-retry")
+    )
+    with opener.open(https_server.url("/busy"), timeout=5) as response:
+        assert response.read() == b"fine"
+    assert [seen.method for seen in forward_proxy.seen] == ["CONNECT"]
+    assert len(https_server.seen) == 2
+    assert sleeps == [1.0]
