@@ -25,7 +25,7 @@ SEED_DEFAULTS = {
 # urlplug-auth's processor for credentials in URLs (http://user:password@host/) joins every opener too.
 DEFAULTS = SEED_DEFAULTS | {"URLCredentialsProcessor"}
 # The family's feature plugins join the default chain too when installed: installing is the opt-in.
-FEATURE_DEFAULTS = {"ResponsesHandler", "ContentDecodingProcessor", "SOCKSHandler"}
+FEATURE_DEFAULTS = {"ResponsesHandler", "ContentDecodingProcessor", "SOCKSHandler", "RetryHandler"}
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -788,3 +788,13 @@ def test_open_after_refuses_a_plugin_outside_the_stage() -> None:
     opener.add_handler(classic(Recorder(), "Mem", mem_open=_resp))
     with pytest.raises(ValueError, match="no urlplug_open"):
         opener.open_after(object(), Request("mem://h/"))
+
+
+def test_trylast_methods_run_in_handler_order_too() -> None:
+    log = Recorder()
+    opener = OpenerDirector()
+    opener.add_handler(classic(log, "Late", 900, unknown_open=None))
+    opener.add_handler(classic(log, "Early", 100, unknown_open=None))
+    opener.add_handler(classic(log, "Middle", 500, unknown_open=None))
+    assert opener.open("mem://h/") is None
+    assert log.calls == ["Early.unknown_open", "Middle.unknown_open", "Late.unknown_open"]

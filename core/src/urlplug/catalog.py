@@ -17,6 +17,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "urlplug-compression",
     "urlplug-cache",
     "urlplug-socks",
+    "urlplug-retry",
 )
 """The plugin distributions of the urlplug family, for ``build_opener(plugins=BUILTIN_PLUGINS)``."""
 
@@ -51,6 +52,7 @@ _PROVIDES: dict[str, tuple[str, ...]] = {
     "urlplug-compression": ("ContentDecodingProcessor", "ContentDecodingError"),
     "urlplug-cache": ("CacheHandler",),
     "urlplug-socks": ("SOCKSHandler", "SOCKSError"),
+    "urlplug-retry": ("RetryHandler", "RetryAttempt"),
 }
 
 NAME_PROVIDERS: dict[str, str] = {name: dist for dist, names in _PROVIDES.items() for name in names}

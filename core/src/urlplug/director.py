@@ -84,6 +84,10 @@ def _is_native(plugin: object) -> bool:
     )
 
 
+def _trylast(plugin: Any) -> bool:
+    return isinstance(plugin, Adapter) and plugin.opts["trylast"]
+
+
 def _owner(plugin: Any) -> Any:
     """The handler or native plugin an implementation belongs to."""
     return plugin.handler if isinstance(plugin, Adapter) else plugin
@@ -177,9 +181,15 @@ class OpenerDirector:
         go on with the old one, which stays complete.
         """
         manager = _new_plugin_manager()
-        # pluggy calls the most recently registered implementation first.
-        for handler in reversed(self.handlers):
-            for plugin in self._plugins[id(handler)]:
+        # pluggy calls the most recently registered implementation of a group first, but puts a
+        # trylast one in front of the trylast ones registered before it: classic trylast methods
+        # (unknown_open, http_error_default) go in the opposite order, so that handler_order holds.
+        plugins = [plugin for handler in self.handlers for plugin in self._plugins[id(handler)]]
+        for plugin in reversed(plugins):
+            if not _trylast(plugin):
+                manager.register(plugin)
+        for plugin in plugins:
+            if _trylast(plugin):
                 manager.register(plugin)
         for before, after in self._monitors:
             manager.add_hookcall_monitoring(before, after)
