@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 from .catalog import BUILTIN_PLUGINS
 from .director import OpenerDirector
 from .discovery import PluginConflictWarning, PluginLoadWarning, PluginWarning
-from .errors import ContentTooShortError, HTTPError, URLError
+from .errors import ContentTooShortError, HTTPError, URLError, URLTimeoutError
 from .exchange import Exchange
 from .handler import BaseHandler, UnknownHandler
 from .hookspecs import hookimpl, hookspec
 from .opener import build_opener, install_opener, urlopen
 from .request import Request
 from .response import Response
+from .timeouts import Timeout
 
 if TYPE_CHECKING:
     from .retrieve import urlcleanup, urlretrieve
@@ -37,7 +38,9 @@ __all__ = [
     "PluginWarning",
     "Request",
     "Response",
+    "Timeout",
     "URLError",
+    "URLTimeoutError",
     "UnknownHandler",
     "build_opener",
     "getproxies",
