@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import urlplug
+import urlplug_ftp.connection
 from tests.servers.ftp import PyFTPServer, ScriptedFile, ScriptedFTPServer
 from tests.servers.http import FullListener
 from urlplug import Timeout, URLError, URLTimeoutError
@@ -83,5 +84,20 @@ def test_a_kept_connection_serves_the_next_request_under_its_own_total(ftp_serve
             assert resp.read() == first
         assert ftp_server.logins == ["anonymous"]
         assert ftp_server.connections == 1
+    finally:
+        opener.close()
+
+
+def test_closing_a_stalled_transfer_early_keeps_the_abort_limit_under_a_timeout(
+    scripted_ftp: Scripted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(urlplug_ftp.connection, "_ABORT_TIMEOUT", 0.2)
+    server = scripted_ftp(files={"f.bin": ScriptedFile(DATA, send=100, stall=True)})  # ignores ABOR
+    opener = urlplug.build_opener(CacheFTPHandler, plugins=())
+    try:
+        resp = opener.open(server.url("/f.bin"), timeout=Timeout(connect=5))  # no read limit
+        assert resp.read(100) == DATA[:100]
+        resp.close()  # gives up on the silent server after the abort's limit, not never
+        assert resp.closed
     finally:
         opener.close()

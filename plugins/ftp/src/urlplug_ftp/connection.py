@@ -288,6 +288,7 @@ class FTPConnection:
         if ftp is None or ftp.sock is None:
             return False
         sock = ftp.sock
+        ftp.limits = None  # the abort's own limit, not the read limit; the next transfer sets its own
         timeout = sock.gettimeout()
         sock.settimeout(_ABORT_TIMEOUT if timeout is None else min(timeout, _ABORT_TIMEOUT))
         try:
