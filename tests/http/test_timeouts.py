@@ -63,6 +63,18 @@ def test_connect_timeout_raises_url_timeout_error(
     assert isinstance(caught.value.reason, TimeoutError | str)
 
 
+def test_tls_handshake_is_bounded_by_the_connect_limit(
+    tls_opener: urlplug.OpenerDirector, scripted_server: Start
+) -> None:
+    def mute(sock: socket.socket, number: int) -> None:
+        while sock.recv(4096):  # takes the ClientHello, never answers it
+            pass
+
+    server = scripted_server(mute)
+    with pytest.raises(URLTimeoutError):
+        tls_opener.open(f"https://127.0.0.1:{server.port}/", timeout=Timeout(connect=0.2, read=5))
+
+
 def test_read_limit_of_a_pair_does_not_bound_connecting(
     opener: urlplug.OpenerDirector, scripted_server: Start
 ) -> None:
