@@ -12,6 +12,8 @@ from collections.abc import Callable
 import pytest
 
 from tests.servers.http import LoopbackHTTPServer, Reply, ScriptedServer, read_request
+from urlplug import errors as urlplug_errors
+from urlplug.cli.failures import describe
 
 from .support import error_line, urlplug
 
@@ -182,3 +184,13 @@ def test_a_redirect_loop_exits_47(http_server: LoopbackHTTPServer) -> None:
     result = urlplug(http_server.url("/loop"), "-L")
     assert result.returncode == 47
     assert error_line(result) == "urlplug: (47) Too many redirects: a loop, or more than 10"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [urlplug_errors.URLTimeoutError("the server did not send the response head"), TimeoutError("timed out")],
+)
+def test_every_timeout_is_described_as_curl_28(error: BaseException) -> None:
+    code, message = describe(error, "http://127.0.0.1:8080/")
+    assert code == 28
+    assert message == "Operation timed out (127.0.0.1 port 8080)"

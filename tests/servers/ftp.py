@@ -211,13 +211,15 @@ class ScriptedFile:
 
     ``announce`` puts ``(N bytes)`` in the 150 reply; ``send`` is how many bytes actually go
     out (all by default); ``stall`` keeps the data connection open without sending more;
-    ``final`` is the reply after the data connection closes.
+    ``final`` is the reply after the data connection closes; ``drip`` sends the data a byte at
+    a time, ``drip`` seconds apart.
     """
 
     data: bytes
     announce: bool = True
     send: int | None = None
     stall: bool = False
+    drip: float = 0.0
     final: str = "226 Transfer complete."
 
 
@@ -374,7 +376,13 @@ class ScriptedFTPServer:
         self._keep(data)
         size = f" ({len(file.data)} bytes)" if file.announce else ""
         reply(f"150 Opening BINARY mode data connection for {name}{size}.")
-        data.sendall(file.data[: file.send] if file.send is not None else file.data)
+        sent = file.data[: file.send] if file.send is not None else file.data
+        if file.drip:
+            for byte in sent:
+                data.sendall(bytes([byte]))
+                time.sleep(file.drip)
+        else:
+            data.sendall(sent)
         if file.stall:
             self._stopped.wait()
             return False

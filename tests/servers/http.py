@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import http.server
+import select
 import socket
 import ssl
 import threading
@@ -385,3 +387,52 @@ def auth_proxy() -> Iterator[ForwardProxy]:
     proxy = ForwardProxy("Basic dXNlcjpwYXNz").start()
     yield proxy
     proxy.stop()
+
+
+# --- a server that accepts nothing ------------------------------------------------------------
+
+
+class FullListener:
+    """A listening socket on 127.0.0.1 whose backlog is full and that never accepts.
+
+    The kernel drops further connection attempts, so a client's connect waits until its timeout:
+    a real connect timeout on loopback. ``url(path, scheme)`` points at it.
+    """
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0), backlog=0)
+        self._fillers: list[socket.socket] = []
+        self._fill()
+
+    def _fill(self) -> None:
+        """Connect until an attempt is left waiting: the backlog is then full."""
+        address = self._listener.getsockname()
+        for _ in range(16):
+            filler = socket.socket()
+            filler.setblocking(False)
+            self._fillers.append(filler)
+            if filler.connect_ex(address) not in (0, errno.EINPROGRESS):
+                raise OSError(f"could not fill the backlog of {address}")
+            _, writable, _ = select.select([], [filler], [], 0.05)
+            if not writable:
+                return
+        raise OSError(f"the backlog of {address} never filled up")
+
+    @property
+    def port(self) -> int:
+        return int(self._listener.getsockname()[1])
+
+    def url(self, path: str = "/", scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def close(self) -> None:
+        for sock in [*self._fillers, self._listener]:
+            sock.close()
+
+
+@pytest.fixture
+def full_listener() -> Iterator[FullListener]:
+    """A :class:`FullListener`: connecting to it times out."""
+    listener = FullListener()
+    yield listener
+    listener.close()

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 from .catalog import BUILTIN_PLUGINS
 from .director import OpenerDirector
 from .discovery import PluginConflictWarning, PluginLoadWarning, PluginWarning
-from .errors import ContentTooShortError, HTTPError, URLError
+from .errors import ContentTooShortError, HTTPError, URLError, URLTimeoutError
 from .exchange import Exchange
 from .handler import BaseHandler, Handler, Opener, UnknownHandler
 from .opener import build_opener, install_opener, urlopen
 from .request import Request
 from .response import Response, URLResponse
+from .timeouts import Timeout
 
 if TYPE_CHECKING:
     # What the plugins of the family export as urlplug.<Name>, for type checkers (resolved lazily at
@@ -85,8 +86,10 @@ __all__ = [
     "PluginWarning",
     "Request",
     "Response",
+    "Timeout",
     "URLError",
     "URLResponse",
+    "URLTimeoutError",
     "UnknownHandler",
     "build_opener",
     "getproxies",

@@ -16,6 +16,7 @@ from ._classic import Adapter, adapt
 from .exchange import Exchange
 from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
 from .response import URLResponse
+from .timeouts import Timeout, TimeoutArgument, as_timeout
 
 if TYPE_CHECKING:
     import pluggy
@@ -326,13 +327,17 @@ class OpenerDirector:
         self,
         fullurl: str | Request,
         data: Any = None,
-        timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
+        timeout: TimeoutArgument = _GLOBAL_DEFAULT_TIMEOUT,
     ) -> URLResponse:
         """Open ``fullurl`` (a URL string or a ``Request``), sending ``data`` if given.
 
         Runs the request stage, the open stage and the response stage of the URL's scheme and
         returns the response. Exceptions from handlers propagate; with ``UnknownHandler`` in the
         chain (``build_opener`` always adds it), a URL nobody opens raises ``URLError``.
+
+        ``timeout`` is a number of seconds (as in urllib2), a ``(connect, read)`` pair or a
+        :class:`~urlplug.Timeout`; it becomes ``req.timeout`` (see :mod:`urlplug.timeouts`: a pair
+        or a ``Timeout`` is started here, so its ``total`` counts from now).
         """
         if isinstance(fullurl, str):
             req = Request(fullurl, data)
@@ -342,6 +347,8 @@ class OpenerDirector:
                 req.data = data
         else:
             raise TypeError(f"expected a URL string or a Request, got {type(fullurl).__name__}: {fullurl!r}")
+        if isinstance(timeout, (Timeout, tuple)):
+            timeout = as_timeout(timeout).start()
         req.timeout = timeout
         scheme = req.type
         stage = self._stage

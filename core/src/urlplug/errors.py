@@ -1,4 +1,4 @@
-"""The exceptions urlplug raises: ``URLError``, ``HTTPError`` and ``ContentTooShortError``."""
+"""The exceptions urlplug raises: ``URLError`` and its subclasses, and ``url_error`` to choose one."""
 
 from __future__ import annotations
 
@@ -82,3 +82,23 @@ class ContentTooShortError(URLError):
     def __init__(self, message: str, content: Any) -> None:
         super().__init__(message)
         self.content = content
+
+
+class URLTimeoutError(URLError, TimeoutError):
+    """A time limit ran out: connecting, waiting for the response, reading the body, or the total.
+
+    Both ``except URLError`` and ``except TimeoutError`` catch it. ``reason`` is the socket's
+    ``TimeoutError`` or a message saying which limit ran out.
+    """
+
+
+def url_error(exc: BaseException) -> URLError:
+    """``exc`` (an ``OSError`` or a protocol error) as the ``URLError`` to raise in its place.
+
+    A ``URLError`` stays itself; a ``TimeoutError`` becomes a :class:`URLTimeoutError`.
+    """
+    if isinstance(exc, URLError):
+        return exc
+    if isinstance(exc, TimeoutError):
+        return URLTimeoutError(exc)
+    return URLError(exc)

@@ -14,6 +14,7 @@ from .discovery import PluginConflictWarning, PluginEntry, registry
 from .handler import Opener, UnknownHandler
 from .request import _GLOBAL_DEFAULT_TIMEOUT, Request
 from .response import URLResponse
+from .timeouts import TimeoutArgument
 
 if TYPE_CHECKING:
     import ssl
@@ -133,7 +134,7 @@ def _default_opener() -> Any:
 def _urlopen(
     url: str | Request,
     data: Any,
-    timeout: float | None,
+    timeout: TimeoutArgument,
     context: ssl.SSLContext | None,
     ca: tuple[str | None, str | None] | None = None,
 ) -> URLResponse:
@@ -150,13 +151,15 @@ if sys.version_info >= (3, 13):  # the running Python's signature: cafile and fr
     def urlopen(
         url: str | Request,
         data: Any = None,
-        timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
+        timeout: TimeoutArgument = _GLOBAL_DEFAULT_TIMEOUT,
         *,
         context: ssl.SSLContext | None = None,
     ) -> URLResponse:
         """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
 
-        The default opener is built once, on first use, by ``build_opener()``. ``context`` (an
+        ``timeout`` is a number of seconds, a ``(connect, read)`` pair or a :class:`~urlplug.Timeout`;
+        every limit that runs out raises :class:`~urlplug.URLTimeoutError`. The default opener is
+        built once, on first use, by ``build_opener()``. ``context`` (an
         ``ssl.SSLContext``) gives this call an opener whose HTTPS and FTPS handlers use it.
         """
         return _urlopen(url, data, timeout, context)
@@ -166,7 +169,7 @@ else:
     def urlopen(
         url: str | Request,
         data: Any = None,
-        timeout: float | None = _GLOBAL_DEFAULT_TIMEOUT,
+        timeout: TimeoutArgument = _GLOBAL_DEFAULT_TIMEOUT,
         *,
         cafile: str | None = None,
         capath: str | None = None,
@@ -175,7 +178,9 @@ else:
     ) -> URLResponse:
         """Open ``url`` (a string or a ``Request``) with the installed opener and return the response.
 
-        The default opener is built once, on first use, by ``build_opener()``. ``context`` (an
+        ``timeout`` is a number of seconds, a ``(connect, read)`` pair or a :class:`~urlplug.Timeout`;
+        every limit that runs out raises :class:`~urlplug.URLTimeoutError`. The default opener is
+        built once, on first use, by ``build_opener()``. ``context`` (an
         ``ssl.SSLContext``) gives this call an opener whose HTTPS and FTPS handlers use it.
         ``cafile``/``capath`` (CA certificates to trust) and ``cadefault`` (the system's CA store)
         do the same with a verifying context made from them; as in ``urllib.request`` of this

@@ -56,6 +56,8 @@ def describe(exc: BaseException, url: str) -> tuple[int, str]:
         return OPERATION_TIMEDOUT, f"Operation timed out: -m {exc.args[0]:g} s reached"
     if isinstance(exc, ContentTooShortError):
         return PARTIAL_FILE, str(exc.reason)
+    if isinstance(exc, TimeoutError):  # URLTimeoutError too, whatever its reason says
+        return _network(exc, url)
     if isinstance(exc, URLError):
         reason = exc.reason
         if isinstance(reason, BaseException):

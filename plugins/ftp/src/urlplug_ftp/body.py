@@ -7,10 +7,13 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from urlplug import ContentTooShortError, URLError
+from urlplug import ContentTooShortError, URLError, URLTimeoutError
+from urlplug.timeouts import wait_within
 
 if TYPE_CHECKING:
     import socket
+
+    from urlplug import Timeout
 
 _BUFFER = 64 * 1024
 
@@ -27,8 +30,9 @@ class TransferBody(io.BufferedIOBase):
     Reading raises ``ContentTooShortError`` if the data connection closes before ``expected``
     bytes arrived (its ``content`` is what that read got), ``URLError`` as soon as more than
     ``expected`` bytes arrive (the connections are dropped), whatever ``on_end`` raises when the
-    server reports a failed transfer, and the socket's own ``OSError`` (``TimeoutError`` when
-    the server stalls). After any of these the body is closed.
+    server reports a failed transfer, ``URLTimeoutError`` (a ``TimeoutError``) when the server
+    stalls or ``limits``' total runs out, and the socket's own ``OSError``. After any of these
+    the body is closed.
     """
 
     def __init__(
@@ -39,8 +43,10 @@ class TransferBody(io.BufferedIOBase):
         on_end: Callable[[], None],
         on_abort: Callable[[], None],
         on_fail: Callable[[], None],
+        limits: Timeout | None = None,
     ) -> None:
         self._sock: socket.socket | None = sock  # None once the data connection is closed
+        self._limits = limits  # a started Timeout whose total bounds every receive
         self._expected = expected
         self._received = 0
         self._pending = bytearray()  # what readline received beyond the line it returned
@@ -147,10 +153,13 @@ class TransferBody(io.BufferedIOBase):
         if sock is None:
             return b""
         try:
-            data = sock.recv(size)
-        except BaseException:
+            limits = self._limits
+            data = sock.recv(size) if limits is None else wait_within(limits, sock, sock.recv, size)
+        except BaseException as exc:
             self._drop()
             super().close()
+            if isinstance(exc, TimeoutError) and not isinstance(exc, URLTimeoutError):
+                raise URLTimeoutError(exc) from exc
             raise
         self._received += len(data)
         if self._expected is not None and self._received > self._expected:

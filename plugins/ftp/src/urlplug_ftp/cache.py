@@ -73,6 +73,7 @@ class CacheFTPHandler(FTPHandler):
             connection = None if found is None else self._idle.pop(found).connection
         _close_all(expired)
         if connection is not None:
+            connection.timeout = timeout  # equal limits, but this request's deadline
             return connection
         from .connection import FTPConnection
 

@@ -8,7 +8,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from urlplug import URLError
+from urlplug import Timeout
+from urlplug.errors import url_error
+from urlplug.timeouts import wait_within
 
 from .body import TransferBody
 
@@ -38,15 +40,21 @@ def _peer_passive(ftp: ftplib.FTP) -> tuple[str, int]:
 
 
 class _FTP(ftplib.FTP):
+    limits: Timeout | None = None  # each reply waited for within its read limit and what is left of its total
+
     def makepasv(self) -> tuple[str, int]:
         return _peer_passive(self)
 
+    def getline(self) -> str:
+        limits = self.limits
+        if limits is None or self.sock is None:
+            return super().getline()
+        self.sock.settimeout(limits.read_timeout())
+        return wait_within(limits, self.sock, super().getline)
 
-class _FTPS(ftplib.FTP_TLS):
+
+class _FTPS(_FTP, ftplib.FTP_TLS):
     """Explicit FTPS whose data connections are always protected, resuming the control session."""
-
-    def makepasv(self) -> tuple[str, int]:
-        return _peer_passive(self)
 
     def ntransfercmd(self, cmd: str, rest: int | str | None = None) -> tuple[socket.socket, int | None]:
         conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
@@ -70,7 +78,10 @@ class FTPConnection:
 
     ``FTPHandler.connect_ftp`` returns one; :meth:`retrfile` starts a transfer and returns its
     body. ``context`` (an ``ssl.SSLContext``) makes it an explicit FTPS connection whose control
-    and data connections are both protected. ``timeout`` applies to every socket.
+    and data connections are both protected. ``timeout`` applies to every socket: a number to
+    each, a :class:`~urlplug.Timeout` its ``connect`` to connecting, its ``read`` to each wait for
+    a reply or data and its ``total`` to all of the transfer (``timeout`` may be replaced between
+    transfers: ``CacheFTPHandler`` gives a kept connection the next request's).
 
     ``release`` is called with the connection when a transfer has ended and the connection is
     ready for another (``CacheFTPHandler`` keeps it); without it the connection closes itself
@@ -106,7 +117,7 @@ class FTPConnection:
         self._transfers = 0
         self._type: str | None = None
         self._ask_size = ask_size
-        self._ftp: ftplib.FTP | None = self._login()
+        self._ftp: _FTP | None = self._login()
 
     def retrfile(self, file: str, kind: str) -> tuple[TransferBody, int | None]:
         """Start retrieving ``file``; return the body and its size (``None`` when unknown).
@@ -116,21 +127,33 @@ class FTPConnection:
         out to be a directory is listed instead. Server replies that refuse the transfer raise
         ``ftplib`` errors; the connection stays usable after a 5xx reply.
         """
+        limits = self.timeout if isinstance(self.timeout, Timeout) else None
         try:
             try:
+                if limits is not None:
+                    self._limit(self._control(), limits)
                 sock, size = self._start(file, kind)
             except (EOFError, OSError, ftplib.error_temp) as exc:
                 if not (self._transfers and _hung_up(exc)):
                     raise
                 self._relogin()
                 sock, size = self._start(file, kind)
+            if limits is not None:
+                sock.settimeout(limits.read_timeout())
         except ftplib.error_perm:
             self._done()
             raise
         except BaseException:
             self.close()
             raise
-        body = TransferBody(sock, size, on_end=self._end, on_abort=self._abort, on_fail=self.close)
+        body = TransferBody(
+            sock,
+            size,
+            on_end=self._end,
+            on_abort=self._abort,
+            on_fail=self.close,
+            limits=limits if limits is not None and limits.deadline is not None else None,
+        )
         return body, size
 
     def close(self) -> None:
@@ -141,13 +164,13 @@ class FTPConnection:
 
     # --- the protocol ------------------------------------------------------------------------
 
-    def _login(self) -> ftplib.FTP:
-        ftp: ftplib.FTP
-        if self.context is None:
-            ftp = _FTP(timeout=self.timeout)
-        else:
-            ftp = _FTPS(context=self.context, timeout=self.timeout)
+    def _login(self) -> _FTP:
+        limits = self.timeout if isinstance(self.timeout, Timeout) else None
+        timeout = self.timeout if limits is None else limits.connect_timeout()
+        ftp = _FTP(timeout=timeout) if self.context is None else _FTPS(context=self.context, timeout=timeout)
         try:
+            if limits is not None:
+                self._limit(ftp, limits)
             ftp.connect(self.host, self.port)
             ftp.login(self.user, self.passwd)  # FTP_TLS.login sends AUTH TLS first
             if isinstance(ftp, _FTPS):
@@ -159,12 +182,19 @@ class FTPConnection:
             raise
         return ftp
 
+    @staticmethod
+    def _limit(ftp: _FTP, limits: Timeout) -> None:
+        """Bound ``ftp``'s next connections by ``limits.connect`` and its replies by ``limits.read``,
+        both cut to what is left of ``limits.total``."""
+        ftp.timeout = limits.connect_timeout()
+        ftp.limits = limits
+
     def _relogin(self) -> None:
         self.close()
         self._type = None
         self._ftp = self._login()
 
-    def _control(self) -> ftplib.FTP:
+    def _control(self) -> _FTP:
         if self._ftp is None:
             raise ftplib.error_proto("the FTP connection is closed")
         return self._ftp
@@ -236,7 +266,7 @@ class FTPConnection:
             self._control().voidresp()
         except ftplib.all_errors as exc:
             self.close()
-            raise URLError(exc) from exc
+            raise url_error(exc) from exc
         self._transfers += 1
         self._done()
 
@@ -258,6 +288,7 @@ class FTPConnection:
         if ftp is None or ftp.sock is None:
             return False
         sock = ftp.sock
+        ftp.limits = None  # the abort's own limit, not the read limit; the next transfer sets its own
         timeout = sock.gettimeout()
         sock.settimeout(_ABORT_TIMEOUT if timeout is None else min(timeout, _ABORT_TIMEOUT))
         try:

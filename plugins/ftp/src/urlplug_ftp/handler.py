@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from urlplug import BaseHandler, Request, Response, URLError
+from urlplug.errors import url_error
 from urlplug.response import make_headers
 
 from .target import parse_target
@@ -21,7 +22,9 @@ class FTPHandler(BaseHandler):
     ``;type=a``; a path ending in ``/``, a directory, or ``;type=d`` gives a ``LIST`` listing.
     The response streams from the data connection, with ``Content-type`` (guessed from the
     name) and ``Content-length`` (from the server's 150 reply) when known; the
-    request's timeout applies to every socket. A server's refusal raises ``URLError`` whose
+    request's timeout applies to every socket (a :class:`~urlplug.Timeout`: ``connect`` to the
+    control and data connections, ``read`` to every wait for a reply or data, ``total`` to all
+    of it); every timeout raises ``URLTimeoutError``. A server's refusal raises ``URLError`` whose
     ``reason`` is the ``ftplib`` error carrying the server's reply; a socket failure raises
     ``URLError`` whose ``reason`` is the ``OSError``. See :class:`TransferBody` for errors while
     reading.
@@ -87,7 +90,7 @@ class FTPHandler(BaseHandler):
         except URLError:
             raise
         except ftplib.all_errors as exc:
-            raise URLError(exc) from exc
+            raise url_error(exc) from exc
         headers = make_headers([("Content-type", _content_type(target.file)), ("Content-length", size)])
         return Response(body, headers, req.full_url)
 

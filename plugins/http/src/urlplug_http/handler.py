@@ -19,7 +19,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from urlplug import BaseHandler, URLError
+from urlplug import BaseHandler, Timeout, URLError
+from urlplug.errors import url_error
 from urlplug.validate import check_headers, check_token
 
 from .pool import ConnectionPool
@@ -180,7 +181,11 @@ class AbstractHTTPHandler(BaseHandler):
         return response
 
     def _open_once(self, http_class: Any, req: Request, **http_conn_args: Any) -> Any:
-        conn = http_class(req.host, timeout=req.timeout, **http_conn_args)
+        # A Timeout reaches such a class as numbers: its connect limit, then its read limit once
+        # connected (its total bounds the connecting, sending and head, not the later reads).
+        limits = req.timeout if isinstance(req.timeout, Timeout) else None
+        timeout = req.timeout if limits is None else limits.connect_timeout()
+        conn = http_class(req.host, timeout=timeout, **http_conn_args)
         self._set_debuglevel(conn)
         headers, proxy_authorization = _request_headers(req)
         headers["Connection"] = "close"
@@ -198,9 +203,14 @@ class AbstractHTTPHandler(BaseHandler):
                     headers,
                     encode_chunked="Transfer-Encoding" in headers,
                 )
+                if limits is not None and conn.sock is not None:
+                    conn.sock.settimeout(limits.read_timeout())
             except OSError as exc:
-                raise URLError(exc) from exc
-            response = conn.getresponse()
+                raise url_error(exc) from exc
+            try:
+                response = conn.getresponse()
+            except TimeoutError as exc:
+                raise url_error(exc) from exc
         except BaseException:
             conn.close()
             raise

@@ -18,13 +18,21 @@ body call.
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
+import io
 import re
 import socket
 import time
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from urlplug import URLTimeoutError
+from urlplug.timeouts import wait_within
 
 if TYPE_CHECKING:
+    from urlplug import Timeout
+
     from .pool import Lease
 
 MAX_LINE = 65536
@@ -42,8 +50,48 @@ _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,64}")
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
 
+_Read = TypeVar("_Read", bound=Callable[..., Any])
+
+
 def _late(received: int) -> str:
     return f"the server did not send the response head within the timeout ({received} bytes came)"
+
+
+def _timeouts_as_url_errors(read: _Read) -> _Read:
+    """A read method whose timeouts raise ``URLTimeoutError``; the connection is not reused after one."""
+
+    @functools.wraps(read)
+    def reading(self: HTTPResponse, *args: Any) -> Any:
+        try:
+            return read(self, *args)
+        except TimeoutError as exc:
+            self.will_close = True  # the body stopped at an unknown point
+            if isinstance(exc, URLTimeoutError):
+                raise
+            raise URLTimeoutError(exc) from exc
+
+    return reading  # type: ignore[return-value]
+
+
+class _BoundedSocketReader(io.RawIOBase):
+    """A socket's bytes with every wait cut to what is left of a total timeout.
+
+    Read through a buffer in place of ``socket.makefile("rb")`` when the request has a ``total``:
+    a body that trickles in within the per-read timeout is still cut off when the total runs out.
+    """
+
+    def __init__(self, sock: socket.socket, limits: Timeout) -> None:
+        self._sock = sock
+        self._limits = limits
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return wait_within(self._limits, self._sock, self._sock.recv_into, buffer)
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
 
 
 class _Framing(NamedTuple):
@@ -162,7 +210,9 @@ class HTTPResponse(http.client.HTTPResponse):
     ``lease`` is the connection it is read from: given back for reuse once the body is read to the
     end (when the server keeps the connection and nothing stray follows the body), closed otherwise.
     ``url`` is the URL requested (after redirects, the last one). Reading stops at the end of the
-    body; a body cut short raises ``http.client.IncompleteRead``.
+    body; a body cut short raises ``http.client.IncompleteRead``, and a read that times out
+    ``urlplug.URLTimeoutError``. With ``limits`` (a started ``urlplug.Timeout`` with a ``total``),
+    every wait for data, the head's included, ends when the total runs out.
     """
 
     url: str
@@ -180,11 +230,15 @@ class HTTPResponse(http.client.HTTPResponse):
         url: str | None = None,
         *,
         lease: Lease | None = None,
+        limits: Timeout | None = None,
     ) -> None:
         super().__init__(sock, debuglevel, method, url)
         self._socket = sock
         self._lease = lease
         self.url = url or ""
+        if limits is not None and limits.deadline is not None:
+            self.fp.close()  # only the file made by http.client; the socket stays open
+            self.fp = io.BufferedReader(_BoundedSocketReader(sock, limits))
 
     # --- the head ----------------------------------------------------------------------------
 
@@ -235,13 +289,15 @@ class HTTPResponse(http.client.HTTPResponse):
             if deadline is not None and (size or interim):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError(_late(size))
+                    raise URLTimeoutError(_late(size))
                 self._socket.settimeout(remaining)
                 self._shortened = True
             try:
                 chunk = fp.peek(1)  # at most one read from the socket when the buffer is empty
+            except URLTimeoutError:
+                raise  # the total ran out
             except TimeoutError as exc:
-                raise TimeoutError(_late(size)) from exc
+                raise URLTimeoutError(_late(size)) from exc
             except ConnectionResetError as exc:
                 if size:
                     raise
@@ -303,6 +359,7 @@ class HTTPResponse(http.client.HTTPResponse):
 
     # --- the body: short reads are errors ----------------------------------------------------
 
+    @_timeouts_as_url_errors
     def read(self, amt: int | None = None) -> bytes:
         """Read the body, or up to ``amt`` bytes of it; a body cut short raises ``IncompleteRead``."""
         expected = self.length
@@ -318,6 +375,7 @@ class HTTPResponse(http.client.HTTPResponse):
             self._close_conn()
         return data
 
+    @_timeouts_as_url_errors
     def readinto(self, b: Any) -> int:
         """Read into a writable buffer; a body cut short raises ``IncompleteRead``."""
         expected = self.length
@@ -334,6 +392,7 @@ class HTTPResponse(http.client.HTTPResponse):
             self._close_conn()
         return n
 
+    @_timeouts_as_url_errors
     def read1(self, n: int = -1) -> bytes:
         """Read with at most one read from the socket; a body cut short raises ``IncompleteRead``."""
         expected = self.length
@@ -345,6 +404,7 @@ class HTTPResponse(http.client.HTTPResponse):
                 self._close_conn()
         return data
 
+    @_timeouts_as_url_errors
     def readline(self, limit: int | None = -1) -> bytes:
         """Read one line of the body; a body cut short raises ``IncompleteRead``."""
         if limit is None:
@@ -358,6 +418,8 @@ class HTTPResponse(http.client.HTTPResponse):
             if self.length == 0 and self.fp is not None:
                 self._close_conn()
         return line
+
+    peek = _timeouts_as_url_errors(http.client.HTTPResponse.peek)
 
     def _truncated(self, data: bytes, expected: int) -> None:
         self.will_close = True

@@ -28,7 +28,8 @@ import sys
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from urlplug import URLError
+from urlplug import Timeout, URLTimeoutError
+from urlplug.errors import url_error
 from urlplug.validate import check_header
 
 from .pool import ConnectionPool, Lease
@@ -249,7 +250,10 @@ def open_pooled(
 
     New connections come from ``dial`` when given (see :class:`Dial`), else from ``req.host``.
     Raises :class:`TunnelRefused` when a proxy refuses the tunnel, ``URLError`` when the request
-    cannot be sent, and ``http.client.HTTPException`` (or ``OSError``) when the response head is bad.
+    cannot be sent, ``URLTimeoutError`` when a time limit runs out, and ``http.client.HTTPException``
+    (or ``OSError``) when the response head is bad. A :class:`~urlplug.Timeout` as ``req.timeout``
+    bounds connecting by its ``connect``, sending and each wait for the response by its ``read``,
+    and all of it, the body's reads included, by what is left of its ``total``.
     """
     host = req.host
     method = req.get_method()
@@ -266,19 +270,41 @@ def open_pooled(
     key: Hashable = (secure, host, context, tunnel, req.has_proxy(), dial)
     replayable = method in _IDEMPOTENT and (body is None or isinstance(body, _REPLAYABLE))
     timeout = req.timeout
+    limits = timeout if isinstance(timeout, Timeout) else None
 
     conn = pool.get(key)
     if conn is not None:
-        if conn.timeout != timeout:
+        if limits is not None:
+            _limit_reads(conn, limits)
+        elif conn.timeout != timeout:
             conn.sock.settimeout(socket.getdefaulttimeout() if timeout is _DEFAULT_TIMEOUT else timeout)
             conn.timeout = timeout
-        response = _exchange(pool, key, conn, head, body, chunked, method, retry=replayable)
+        response = _exchange(pool, key, conn, head, body, chunked, method, limits, retry=replayable)
         if response is not None:
             return response
-    conn = connect(secure, host, tunnel, context, timeout, proxy_authorization, debuglevel, dial)
-    response = _exchange(pool, key, conn, head, body, chunked, method, retry=False)
+    connect_timeout = timeout if limits is None else limits.connect_timeout()
+    conn = connect(secure, host, tunnel, context, connect_timeout, proxy_authorization, debuglevel, dial)
+    if limits is not None:
+        _limit_reads(conn, limits)
+    response = _exchange(pool, key, conn, head, body, chunked, method, limits, retry=False)
     assert response is not None
     return response
+
+
+def _limit_reads(conn: http.client.HTTPConnection, limits: Timeout) -> None:
+    """Give ``conn``'s socket the timeout for sending and reading the head under ``limits``.
+
+    ``conn.timeout`` then holds ``limits``, so that the next request with a plain number resets it.
+    A connection whose time has already run out is closed.
+    """
+    try:
+        seconds = limits.read_timeout()
+    except URLTimeoutError:
+        conn.close()
+        raise
+    assert conn.sock is not None
+    conn.sock.settimeout(seconds)
+    conn.timeout = limits  # type: ignore[assignment]
 
 
 def _exchange(
@@ -289,6 +315,7 @@ def _exchange(
     body: Any,
     chunked: bool,
     method: str,
+    limits: Timeout | None,
     retry: bool,
 ) -> HTTPResponse | None:
     """Send the request on ``conn`` and read the response head.
@@ -302,13 +329,13 @@ def _exchange(
         conn.close()
         if retry and isinstance(exc, ConnectionError):
             return None
-        raise URLError(exc) from exc
+        raise url_error(exc) from exc
     except BaseException:
         conn.close()
         raise
     sock = conn.sock
     assert sock is not None
-    response = HTTPResponse(sock, conn.debuglevel, method=method, lease=pool.lease(key, conn))
+    response = HTTPResponse(sock, conn.debuglevel, method=method, lease=pool.lease(key, conn), limits=limits)
     try:
         response.begin()
     except http.client.RemoteDisconnected:
@@ -339,7 +366,7 @@ def connect(
     ``host`` over a socket from ``dial``.
 
     Raises :class:`TunnelRefused` when the proxy refuses the tunnel and ``URLError`` when the
-    connection cannot be made.
+    connection cannot be made (``URLTimeoutError`` when ``timeout`` runs out).
     """
     conn: http.client.HTTPConnection
     if dial is not None:
@@ -357,7 +384,7 @@ def connect(
             conn.connect()
         except OSError as exc:
             conn.close()
-            raise URLError(exc) from exc
+            raise url_error(exc) from exc
     return conn
 
 
@@ -379,7 +406,7 @@ def _through_tunnel(
         sock, plain.sock = plain.sock, None
     except OSError as exc:
         plain.close()
-        raise URLError(exc) from exc
+        raise url_error(exc) from exc
     assert sock is not None
     try:
         answer = request_tunnel(sock, target, proxy_authorization, plain.debuglevel)
@@ -393,7 +420,7 @@ def _through_tunnel(
         raise  # the answer holds the socket until its body is read
     except OSError as exc:
         sock.close()
-        raise URLError(exc) from exc
+        raise url_error(exc) from exc
     except BaseException:
         sock.close()
         raise
@@ -415,7 +442,7 @@ def _dialled(
     try:
         sock = dial(origin, port, socket.getdefaulttimeout() if timeout is _DEFAULT_TIMEOUT else timeout)
     except OSError as exc:
-        raise URLError(exc) from exc
+        raise url_error(exc) from exc
     try:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as http.client's connect()
         if context is not None:
@@ -423,7 +450,7 @@ def _dialled(
         conn.sock = sock
     except OSError as exc:
         sock.close()
-        raise URLError(exc) from exc
+        raise url_error(exc) from exc
     except BaseException:
         sock.close()
         raise
