@@ -44,8 +44,10 @@ MAX_HEADERS = 100
 _BLOCK = 1 << 20  # a body of any announced size is read in blocks this large at most
 _BODYLESS = frozenset({204, 304})
 _STATUS_LINE = re.compile(r"(HTTP/1\.[0-9]) ([0-9]{3})(?: (.*))?", re.ASCII | re.DOTALL)
-_FIELD_NAME = re.compile(r"[^\x00-\x20\x7f:]+")  # no controls, spaces or colons
-_BAD_VALUE = re.compile(r"[\x00\r]")  # a NUL or a bare CR could be read as a line end downstream
+# A field line in one match: a name of no controls, spaces or colons, and a value without a NUL or a
+# bare CR (either could be read as a line end downstream), its surrounding blanks left out.
+_FIELD_LINE = re.compile(r"([^\x00-\x20\x7f:]+):[ \t]*((?:[^\x00\r]*[^\x00\r \t])?)[ \t]*", re.DOTALL)
+_BAD_VALUE = re.compile(r"[\x00\r]")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,64}")
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
@@ -107,16 +109,15 @@ class _Framing(NamedTuple):
 def _parse_fields(lines: list[str]) -> list[tuple[str, str]]:
     """``(name, value)`` pairs from header lines, obsolete folding joined; anything malformed refused."""
     fields: list[tuple[str, str]] = []
+    field = _FIELD_LINE.fullmatch
     for line in lines:
         if len(line) > MAX_LINE:
             raise http.client.LineTooLong("header line")
-        name, colon, value = line.partition(":")
-        if not colon or _FIELD_NAME.fullmatch(name) is None:
+        found = field(line)
+        if found is None:
             _unfold(line, fields)  # a folded line joins the field above; anything else is refused
-            continue
-        if _BAD_VALUE.search(value) is not None:
-            raise http.client.HTTPException(f"malformed response header line {line!r}")
-        fields.append((name, value.strip(" \t")))
+        else:
+            fields.append((found[1], found[2]))
     if len(fields) > MAX_HEADERS:
         raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
     return fields
