@@ -336,7 +336,7 @@ class OpenerDirector:
         chain (``build_opener`` always adds it), a URL nobody opens raises ``URLError``.
 
         ``timeout`` is a number of seconds (as in urllib2), a ``(connect, read)`` pair or a
-        :class:`~urlplug.Timeout`; it becomes ``req.timeout`` (see :mod:`urlplug.timeouts`: a pair
+        :class:`~urlplug.Timeout`; it becomes ``req.timeout`` (see ``urlplug.timeouts``: a pair
         or a ``Timeout`` is started here, so its ``total`` counts from now).
         """
         if isinstance(fullurl, str):
