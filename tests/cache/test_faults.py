@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -100,13 +101,14 @@ def test_a_sqlite_database_with_tables_hishel_cannot_use(
 ) -> None:
     import sqlite3
 
-    with sqlite3.connect(tmp_path / "mine.db") as connection:
+    with contextlib.closing(sqlite3.connect(tmp_path / "mine.db")) as connection:
         connection.execute("CREATE TABLE entries (name TEXT)")
+        connection.commit()
     counting(http_server, "/t", fixed(("Cache-Control", "max-age=60")))
     opener = make_opener(urlplug.CacheHandler(f"sqlite://{tmp_path}/mine.db"))
     with pytest.warns(CacheWarning, match="entries"):
         assert fetch_twice(opener, http_server.url("/t")) == [b"payload"] * 2
-    with sqlite3.connect(tmp_path / "mine.db") as connection:  # left as it was
+    with contextlib.closing(sqlite3.connect(tmp_path / "mine.db")) as connection:  # left as it was
         assert connection.execute("SELECT sql FROM sqlite_master").fetchall() == [
             ("CREATE TABLE entries (name TEXT)",)
         ]
