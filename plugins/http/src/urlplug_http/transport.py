@@ -19,13 +19,14 @@ itself, as ``http.client`` would byte for byte, because every header was checked
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import os
 import re
 import socket
 import sys
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from urlplug import Timeout, URLTimeoutError
@@ -408,7 +409,7 @@ def _through_tunnel(
         plain.close()
         raise url_error(exc) from exc
     assert sock is not None
-    try:
+    with _closed_on_failure(sock):
         answer = request_tunnel(sock, target, proxy_authorization, plain.debuglevel)
         if not 200 <= answer.status < 300:
             raise TunnelRefused(answer)
@@ -416,15 +417,23 @@ def _through_tunnel(
         origin, port = split_hostport(target, 443)
         conn = http.client.HTTPSConnection(origin, port, timeout=timeout, context=context)
         conn.sock = context.wrap_socket(sock, server_hostname=origin)
+    return conn
+
+
+@contextlib.contextmanager
+def _closed_on_failure(sock: socket.socket) -> Iterator[None]:
+    """Close ``sock`` when the block fails (an ``OSError`` raised as ``URLError``); a refused tunnel
+    keeps it, since the proxy's answer is read from it."""
+    try:
+        yield
     except TunnelRefused:
-        raise  # the answer holds the socket until its body is read
+        raise
     except OSError as exc:
         sock.close()
         raise url_error(exc) from exc
     except BaseException:
         sock.close()
         raise
-    return conn
 
 
 def _dialled(
@@ -443,17 +452,9 @@ def _dialled(
         sock = dial(origin, port, socket.getdefaulttimeout() if timeout is _DEFAULT_TIMEOUT else timeout)
     except OSError as exc:
         raise url_error(exc) from exc
-    try:
+    with _closed_on_failure(sock):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as http.client's connect()
-        if context is not None:
-            sock = context.wrap_socket(sock, server_hostname=origin)
-        conn.sock = sock
-    except OSError as exc:
-        sock.close()
-        raise url_error(exc) from exc
-    except BaseException:
-        sock.close()
-        raise
+        conn.sock = context.wrap_socket(sock, server_hostname=origin) if context is not None else sock
     return conn
 
 
