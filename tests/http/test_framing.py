@@ -131,6 +131,19 @@ def test_bad_status_lines_are_refused(
             b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
             b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged",
         ),
+        (  # a body larger than one buffered read: the stray bytes come with a later read
+            "GET",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"
+            + b"x" * 100000
+            + b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged",
+        ),
+    ],
+    ids=[
+        "HEAD with a body",
+        "204 with a body",
+        "304 with a body",
+        "after a small body",
+        "after a large body",
     ],
 )
 def test_bytes_after_a_complete_response_end_the_connection(

@@ -44,6 +44,9 @@ class Adapter:
 
     __slots__ = ("handler", "handler_order", "key", "method", "name", "opts")
     hook_name: str = ""
+    passes_on = False
+    """Whether the hook implementation only calls ``method`` with the same arguments: then callers
+    may call ``method`` directly."""
 
     def __init__(self, handler: object, name: str, method: Callable[..., Any], key: Any, tier: str) -> None:
         self.handler = handler
@@ -78,6 +81,7 @@ class _RequestAdapter(Adapter):
 class _OpenAdapter(Adapter):
     __slots__ = ()
     hook_name = "urlplug_open"
+    passes_on = True
 
     def urlplug_open(self, request: Any) -> Any:
         return self.method(request)  # whatever it returns, as urllib2: test doubles return their own
@@ -94,6 +98,7 @@ class _ResponseAdapter(Adapter):
 class _HTTPErrorAdapter(Adapter):
     __slots__ = ()
     hook_name = "urlplug_http_error"
+    passes_on = True
 
     def urlplug_http_error(self, request: Any, response: Any, code: int, msg: str, headers: Any) -> Any:
         return self.method(request, response, code, msg, headers)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._classic import Adapter, adapt
@@ -32,22 +34,39 @@ class _CallList:
 
     Called with the hook's arguments by keyword, as pluggy's own caller is: each implementation gets
     the arguments it names, the last registered first, and a ``firstresult`` hook stops at the first
-    result that is not ``None``; without pluggy's per-call bookkeeping. Used only where no
-    implementation is a wrapper and nobody monitors the hooks; otherwise pluggy's own caller runs.
+    result that is not ``None``; without pluggy's per-call bookkeeping. A classic method whose
+    adapter only passes its arguments on is called directly. Used only where no implementation is
+    a wrapper and nobody monitors the hooks; otherwise pluggy's own caller runs.
     """
 
     __slots__ = ("_calls", "_firstresult")
 
     def __init__(self, impls: list[pluggy.HookImpl], firstresult: bool) -> None:
-        self._calls = [(impl.function, tuple(impl.argnames)) for impl in reversed(impls)]
+        self._calls = [_call(impl) for impl in reversed(impls)]
         self._firstresult = firstresult
 
     def __call__(self, **kwargs: Any) -> Any:
-        for function, argnames in self._calls:
-            result = function(*[kwargs[name] for name in argnames])
+        for function, pick, spread in self._calls:
+            if spread:
+                result = function(*pick(kwargs))
+            elif pick is not None:
+                result = function(pick(kwargs))
+            else:
+                result = function()
             if result is not None and self._firstresult:
                 return result
         return None
+
+
+def _call(impl: pluggy.HookImpl) -> tuple[Callable[..., Any], Callable[[dict[str, Any]], Any] | None, bool]:
+    """``(function, pick, spread)``: ``pick(kwargs)`` gives the one argument, or with ``spread`` the
+    tuple of arguments, ``function`` takes; ``pick`` is ``None`` when it takes none."""
+    plugin = impl.plugin
+    function = plugin.method if isinstance(plugin, Adapter) and plugin.passes_on else impl.function
+    names = tuple(impl.argnames)
+    if not names:
+        return function, None, False
+    return function, operator.itemgetter(*names), len(names) > 1
 
 
 if TYPE_CHECKING:
@@ -136,8 +155,10 @@ class OpenerDirector:
         self._position: dict[int, tuple[int, int]] = {}
         self._lock = threading.RLock()
         self._stale = True
-        # (hook name, scheme or status code or protocol) -> what runs that stage; None: nothing does.
-        self._stages: dict[tuple[str, Any], _Stage | None] = {}
+        # hook name -> scheme (or status code, or protocol) -> what runs that stage; None: nothing does.
+        self._stages: dict[str, dict[Any, _Stage | None]] = {}
+        # id of a plugin -> scheme -> the rest of the open stage after it (see open_after).
+        self._after: dict[int, dict[str, _Stage | None]] = {}
         self._monitors: list[tuple[Any, Any]] = []
 
     # --- building the chain ------------------------------------------------------------------
@@ -174,6 +195,7 @@ class OpenerDirector:
     def _invalidate(self) -> None:
         self._stale = True
         self._stages = {}
+        self._after = {}
 
     def _sync(self) -> None:
         """Register every plugin on a new manager, in ``handler_order``, and switch to it.
@@ -222,7 +244,7 @@ class OpenerDirector:
         """The implementations of ``hook_name`` that serve ``key``, ready to call (cached until the
         chain changes); ``None`` if none do."""
         try:
-            return self._stages[hook_name, key]
+            return self._stages[hook_name][key]
         except KeyError:
             pass
         with self._lock:
@@ -230,43 +252,36 @@ class OpenerDirector:
             assert caller.spec is not None  # every urlplug hook has a specification
             impls = caller.get_hookimpls()
             serving = [impl for impl in impls if _serves(impl.plugin, hook_name, key)]
-            stage: _Stage | None = None
-            if not serving:
-                pass
-            elif self._monitors or any(impl.wrapper or impl.hookwrapper for impl in serving):
-                removed = [impl.plugin for impl in impls if impl not in serving]
-                stage = self.plugin_manager.subset_hook_caller(hook_name, removed)
-            else:
-                stage = _CallList(serving, bool(caller.spec.opts.get("firstresult")))
-            self._stages[hook_name, key] = stage
+            stage = self._callable(hook_name, impls, serving, bool(caller.spec.opts.get("firstresult")))
+            self._stages.setdefault(hook_name, {})[key] = stage
             return stage
 
+    def _callable(
+        self, hook_name: str, impls: list[pluggy.HookImpl], chosen: list[pluggy.HookImpl], firstresult: bool
+    ) -> _Stage | None:
+        """What calls ``chosen`` (some of the hook's ``impls``): a call list, or pluggy's own caller
+        where a wrapper or a monitor needs it; ``None`` if nothing is chosen."""
+        if not chosen:
+            return None
+        if self._monitors or any(impl.wrapper or impl.hookwrapper for impl in chosen):
+            removed = [impl.plugin for impl in impls if impl not in chosen]
+            return self.plugin_manager.subset_hook_caller(hook_name, removed)
+        return _CallList(chosen, firstresult)
+
     def _rest_of_open_stage(self, plugin: object, scheme: str) -> _Stage | None:
-        key = (scheme, id(plugin))
-        try:
-            return self._stages["open_after", key]
-        except KeyError:
-            pass
         with self._lock:
             caller: pluggy.HookCaller = self.plugin_manager.hook.urlplug_open
-            impls = [impl for impl in caller.get_hookimpls() if _serves(impl.plugin, "urlplug_open", scheme)]
+            impls = caller.get_hookimpls()
+            serving = [impl for impl in impls if _serves(impl.plugin, "urlplug_open", scheme)]
             # pluggy calls the last of its list first.
-            mine = [i for i, impl in enumerate(impls) if _owner(impl.plugin) is plugin]
+            mine = [i for i, impl in enumerate(serving) if _owner(impl.plugin) is plugin]
             if not mine:
                 raise ValueError(
                     f"{plugin!r} has no urlplug_open (or <scheme>_open) in this opener's open stage "
                     f"for {scheme!r}: only a plugin of the stage can send a request on after itself"
                 )
-            rest = impls[: min(mine)]
-            stage: _Stage | None = None
-            if not rest:
-                pass
-            elif self._monitors or any(impl.wrapper or impl.hookwrapper for impl in rest):
-                removed = [impl.plugin for impl in caller.get_hookimpls() if impl not in rest]
-                stage = self.plugin_manager.subset_hook_caller("urlplug_open", removed)
-            else:
-                stage = _CallList(rest, firstresult=True)
-            self._stages["open_after", key] = stage
+            stage = self._callable("urlplug_open", impls, serving[: min(mine)], firstresult=True)
+            self._after.setdefault(id(plugin), {})[scheme] = stage
             return stage
 
     def open_after(self, plugin: object, request: Request) -> Any:
@@ -279,7 +294,11 @@ class OpenerDirector:
         ``open()`` already. Raises ``ValueError`` if ``plugin`` takes no part in the open stage of
         ``request``'s scheme.
         """
-        stage = self._rest_of_open_stage(plugin, request.type)
+        scheme = request.type
+        try:
+            stage = self._after[id(plugin)][scheme]
+        except KeyError:
+            stage = self._rest_of_open_stage(plugin, scheme)
         return None if stage is None else stage(opener=self, request=request)
 
     # --- urllib2's tables ----------------------------------------------------------------------

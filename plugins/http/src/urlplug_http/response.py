@@ -222,6 +222,9 @@ class HTTPResponse(http.client.HTTPResponse):
     _lease: Lease | None
     _shortened = False  # whether reading the head cut the socket's timeout down to the deadline
     _last_chunk_read = False
+    # The bytes buffered after the whole body, when the body was already buffered with the head
+    # (then known without a look at the socket); None when the body came in later reads.
+    _spare: int | None = None
 
     def __init__(
         self,
@@ -267,6 +270,8 @@ class HTTPResponse(http.client.HTTPResponse):
         if self.length != 0:
             if not buffered:
                 self._ack_now()
+            elif self.length is not None and buffered >= self.length:
+                self._spare = buffered - self.length
             return
         if buffered:
             self.will_close = True  # bytes after a bodiless response: the connection is out of step
@@ -507,8 +512,12 @@ class HTTPResponse(http.client.HTTPResponse):
     def _stray_bytes(self) -> bool:
         """Whether bytes already follow the complete body: then the connection is out of step.
 
-        Looks into the read buffer without waiting (one non-blocking read when it is empty).
+        When the whole body came buffered with the head, the count is known and the socket is left
+        alone (the pool polls it before reuse). Otherwise looks into the read buffer without waiting
+        (one non-blocking read when it is empty).
         """
+        if self._spare is not None:
+            return self._spare > 0
         fp, sock = self.fp, self._socket
         if fp is None:
             return False
