@@ -47,12 +47,12 @@ class _CallList:
 
     def __call__(self, **kwargs: Any) -> Any:
         for function, pick, spread in self._calls:
-            if spread:
-                result = function(*pick(kwargs))
-            elif pick is not None:
-                result = function(pick(kwargs))
-            else:
+            if pick is None:
                 result = function()
+            elif spread:
+                result = function(*pick(kwargs))
+            else:
+                result = function(pick(kwargs))
             if result is not None and self._firstresult:
                 return result
         return None
