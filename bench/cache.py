@@ -4,7 +4,10 @@ The script starts nginx (Debian's; ``apt-get install nginx``) on loopback servin
 32 MiB file, both with ``Cache-Control: max-age=3600``. Then, in interleaved rounds (median reported):
 
 1. a fresh keep-alive GET of the 1 KiB file by a urlplug opener without the cache;
-2. the same URL answered from the cache by a urlplug opener, from ``memory:`` and from a SQLite file;
+2. the same URL answered from the cache by a urlplug opener, from ``memory:`` and from a SQLite file
+   (repeated hits within a second: served from the memory of fresh hits), and once more from
+   ``memory:`` with that memory's clock moved a second before each request, so that hishel decides
+   every hit (for reference; no target);
 3. the same hit served by hishel's own ``requests`` integration (``hishel.requests.CacheAdapter`` with
    RFC 9111 on, private) from the same storage objects.
 
@@ -17,6 +20,7 @@ Run: ``python bench/cache.py [--quick]``. Peers: ``pip install -r bench/requirem
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import tempfile
 import time
@@ -30,6 +34,7 @@ import requests
 from hishel.requests import CacheAdapter
 
 import urlplug
+from urlplug_cache import memo
 from urlplug_cache.storages import storage_from_url
 
 KIB, MIB = 1024, 1024 * 1024
@@ -106,6 +111,18 @@ def run(base: str, root: Path, count: int, rounds: int) -> None:
             urlplug.build_opener(urlplug.CacheHandler(sqlite), plugins=with_cache), url
         ),
     }
+    memory_hit = cases["urlplug-cache hit, memory"]
+    clock = memo._clock
+    seconds = itertools.count()
+
+    def decided_by_hishel() -> bytes:
+        memo._clock = lambda: float(next(seconds))  # a new second for every look at the memory
+        try:
+            return memory_hit()
+        finally:
+            memo._clock = clock
+
+    cases["urlplug-cache hit, memory, hishel decides"] = decided_by_hishel
     for name, storage in (("memory", memory), ("SQLite", sqlite)):
         session = requests.Session()
         adapter = CacheAdapter(storage=storage, rfc=hishel.CacheOptions(shared=False))
@@ -123,7 +140,7 @@ def run(base: str, root: Path, count: int, rounds: int) -> None:
 
     print(f"1 KiB GET of {url}, {rounds} rounds of {count} (median requests/s)")
     for name, value in median.items():
-        print(f"  {name:36} {value:10,.0f}/s")
+        print(f"  {name:44} {value:10,.0f}/s")
     fresh = median["urlplug, fresh keep-alive fetch"]
     print("ratios (target)")
     for label, case, peer, target in (
@@ -144,6 +161,8 @@ def run(base: str, root: Path, count: int, rounds: int) -> None:
     ):
         ratio = median[case] / peer
         print(f"  {label:36} {ratio:6.2f}x  (>= {target}x: {'met' if ratio >= target else 'NOT met'})")
+    decided = median["urlplug-cache hit, memory, hishel decides"] / fresh
+    print(f"  {'hishel-decided memory hit vs fresh fetch':36} {decided:6.2f}x  (for reference)")
 
     big_url = f"{base}/32m"
     opener = urlplug.build_opener(urlplug.CacheHandler(f"sqlite://{root}/big.db"), plugins=with_cache)

@@ -74,7 +74,14 @@ class GuardedStorage(hishel.BaseStorage):
         self.name = name
         self.pause = pause
         self._paused_until = 0.0
+        self.writes = 0
+        """How many writes this process has made to the store (a saved body counts at its end too)."""
+        self._writes_lock = threading.Lock()
         _install_bridge()
+
+    def _wrote(self) -> None:
+        with self._writes_lock:
+            self.writes += 1
 
     @property
     def available(self) -> bool:
@@ -117,6 +124,7 @@ class GuardedStorage(hishel.BaseStorage):
             if close is not None:
                 with self._watch():
                     close()
+            self._wrote()
 
     def create_entry(
         self,
@@ -130,6 +138,7 @@ class GuardedStorage(hishel.BaseStorage):
         """The storage's entry, or one that only passes ``response`` on if the storage failed."""
         if not self.available:
             return hishel.Entry(id=uuid.uuid4(), request=request, response=response)
+        self._wrote()
         try:
             with self._watch():
                 entry = self.storage.create_entry(request, response, key, ttl=ttl, tti=tti)
@@ -155,6 +164,7 @@ class GuardedStorage(hishel.BaseStorage):
         """Replace an entry's stored headers (after a ``304``), if the storage can."""
         if not self.available:
             return
+        self._wrote()
         try:
             with self._watch():
                 self.storage.update_headers(id, headers)
@@ -165,6 +175,7 @@ class GuardedStorage(hishel.BaseStorage):
         """Remove an entry (after an unsafe method), if the storage can."""
         if not self.available:
             return
+        self._wrote()
         try:
             with self._watch():
                 self.storage.remove_entry(id)

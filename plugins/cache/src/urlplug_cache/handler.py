@@ -15,6 +15,7 @@ from urlplug import BaseHandler, OpenerDirector, Request
 
 from .faults import GuardedStorage
 from .herd import Herd
+from .memo import FreshHits
 from .messages import cached_request, hishel_response, sendable, urlplug_response
 from .status import CacheStatus
 from .storages import storage_from_url
@@ -26,6 +27,7 @@ ENVIRONMENT = "URLPLUG_CACHE"
 
 _COLLAPSED = frozenset({"GET", "HEAD"})
 _NOTHING = CacheStatus(from_cache=False, revalidated=False, stored=False)
+_HIT = CacheStatus(from_cache=True, revalidated=False, stored=False)
 
 
 class _NoResponse(Exception):
@@ -66,7 +68,7 @@ class CacheHandler(BaseHandler):
             storage = os.environ.get(ENVIRONMENT)
             if not storage:
                 raise ValueError(f"no cache storage: pass one to CacheHandler() or set {ENVIRONMENT}")
-        self.storage, self._herd = _store(storage, herd_timeout)
+        self.storage, self._herd, self._fresh = _store(storage, herd_timeout)
         self.options = hishel.CacheOptions(shared=shared)
 
     def http_open(self, request: Request) -> Any:
@@ -75,8 +77,15 @@ class CacheHandler(BaseHandler):
         assert opener is not None, "CacheHandler opens only as part of an opener"
         if not self.storage.available:
             return _with_status(opener.open_after(self, request), _NOTHING)
+        method = request.get_method()
+        fingerprint = None
+        if method in _COLLAPSED and self._fresh.enabled:
+            fingerprint = (method, request.full_url, *((n, str(v)) for n, v in request.header_items()))
+            hit = self._fresh.get(fingerprint)
+            if hit is not None:
+                return _with_status(urlplug_response(hit, request.full_url, None), _HIT)
         key = hashlib.sha256(f"RFC {request.full_url}".encode()).hexdigest()
-        end_lead = self._herd.lead(key) if request.get_method() in _COLLAPSED else None
+        end_lead = self._herd.lead(key) if method in _COLLAPSED else None
         try:
             found = self._answer(opener, request, key)
         except BaseException:
@@ -88,6 +97,8 @@ class CacheHandler(BaseHandler):
                 end_lead()
             return None
         answer, status, upstream = found
+        if status == _HIT and fingerprint is not None:
+            answer = self._fresh.remember(fingerprint, answer)
         if end_lead is not None:
             if status.stored:  # the others wait until this body is in the store
                 answer = replace(answer, stream=_then(answer.stream, end_lead))
@@ -147,14 +158,14 @@ class CacheHandler(BaseHandler):
                 state = state.next()
 
 
-_stores: dict[tuple[str | int, int], tuple[GuardedStorage, Herd]] = {}
+_stores: dict[tuple[str | int, int], tuple[GuardedStorage, Herd, FreshHits]] = {}
 _stores_lock = threading.Lock()
 
 
-def _store(storage: str | hishel.BaseStorage, herd_timeout: float) -> tuple[GuardedStorage, Herd]:
-    """One guarded storage and herd per storage URL (or object) in the process, shared by every
-    opener: ``memory:`` is one store, a SQLite file has one connection, concurrent misses meet. A
-    forked child opens its own (a connection must not cross a fork)."""
+def _store(storage: str | hishel.BaseStorage, herd_timeout: float) -> tuple[GuardedStorage, Herd, FreshHits]:
+    """One guarded storage, herd and memory of fresh hits per storage URL (or object) in the process,
+    shared by every opener: ``memory:`` is one store, a SQLite file has one connection, concurrent
+    misses meet. A forked child opens its own (a connection must not cross a fork)."""
     with _stores_lock:
         name = (storage if isinstance(storage, str) else id(storage), os.getpid())
         found = _stores.get(name)
@@ -163,7 +174,7 @@ def _store(storage: str | hishel.BaseStorage, herd_timeout: float) -> tuple[Guar
                 guarded = GuardedStorage(storage_from_url(storage), storage)
             else:
                 guarded = GuardedStorage(storage, type(storage).__name__)
-            found = _stores[name] = (guarded, Herd(herd_timeout))
+            found = _stores[name] = (guarded, Herd(herd_timeout), FreshHits(guarded))
         return found
 
 
