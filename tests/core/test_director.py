@@ -210,11 +210,14 @@ def test_response_processors_run_in_order_and_chain() -> None:
     assert log.calls == ["Open.mem_open", "First.mem_response", "Second.mem_response"]
 
 
-def test_processor_returning_a_wrong_type_is_a_clear_error() -> None:
+@pytest.mark.parametrize("others", [0, 2], ids=["alone", "in a row of processors"])
+def test_processor_returning_a_wrong_type_is_a_clear_error(others: int) -> None:
     log = Recorder()
     opener = OpenerDirector()
     opener.add_handler(classic(log, "Open", mem_open=_resp))
     opener.add_handler(classic(log, "Forgetful", mem_request=None))
+    for order in range(others):  # before it and after it
+        opener.add_handler(classic(log, f"Fine{order}", 400 + 200 * order, mem_request=lambda req: req))
     with pytest.raises(TypeError, match=r"Forgetful\.mem_request returned 'NoneType'"):
         opener.open("mem://h/")
 

@@ -47,6 +47,8 @@ class Adapter:
     passes_on = False
     """Whether the hook implementation only calls ``method`` with the same arguments: then callers
     may call ``method`` directly."""
+    in_turn: Callable[[list[Any]], Callable[[Exchange], None]] | None = None
+    """For processors: makes one implementation of several adapters of the class that run in a row."""
 
     def __init__(self, handler: object, name: str, method: Callable[..., Any], key: Any, tier: str) -> None:
         self.handler = handler
@@ -69,13 +71,35 @@ class _RequestAdapter(Adapter):
     hook_name = "urlplug_request"
 
     def urlplug_request(self, exchange: Exchange) -> None:
-        request = self.method(exchange.request)
-        if not hasattr(request, "full_url"):
-            raise TypeError(
-                f"{self.describe()} returned {type(request).__name__!r}; a processor must "
-                "return the Request to continue with"
-            )
+        given = exchange.request
+        request = self.method(given)
+        if request is not given and not hasattr(request, "full_url"):
+            raise _not_a_request(self, request)
         exchange.request = request
+
+    @staticmethod
+    def in_turn(adapters: list[Any]) -> Callable[[Exchange], None]:
+        """One ``urlplug_request`` running the processors of ``adapters`` one after the other, each
+        given what the one before returned, as urllib2's loop did."""
+        steps = [(adapter.method, adapter) for adapter in adapters]
+
+        def urlplug_request(exchange: Exchange) -> None:
+            request = exchange.request
+            for method, adapter in steps:
+                given = request
+                request = method(given)
+                if request is not given and not hasattr(request, "full_url"):
+                    raise _not_a_request(adapter, request)
+            exchange.request = request
+
+        return urlplug_request
+
+
+def _not_a_request(adapter: Adapter, returned: object) -> TypeError:
+    return TypeError(
+        f"{adapter.describe()} returned {type(returned).__name__!r}; a processor must "
+        "return the Request to continue with"
+    )
 
 
 class _OpenAdapter(Adapter):
@@ -93,6 +117,19 @@ class _ResponseAdapter(Adapter):
 
     def urlplug_response(self, exchange: Exchange) -> None:
         exchange.response = self.method(exchange.request, exchange.response)
+
+    @staticmethod
+    def in_turn(adapters: list[Any]) -> Callable[[Exchange], None]:
+        """One ``urlplug_response`` running the processors of ``adapters`` one after the other."""
+        methods = [adapter.method for adapter in adapters]
+
+        def urlplug_response(exchange: Exchange) -> None:
+            request, response = exchange.request, exchange.response
+            for method in methods:
+                response = method(request, response)
+            exchange.response = response
+
+        return urlplug_response
 
 
 class _HTTPErrorAdapter(Adapter):

@@ -35,14 +35,24 @@ class _CallList:
     Called with the hook's arguments by keyword, as pluggy's own caller is: each implementation gets
     the arguments it names, the last registered first, and a ``firstresult`` hook stops at the first
     result that is not ``None``; without pluggy's per-call bookkeeping. A classic method whose
-    adapter only passes its arguments on is called directly. Used only where no implementation is
-    a wrapper and nobody monitors the hooks; otherwise pluggy's own caller runs.
+    adapter only passes its arguments on is called directly, and classic processors that run in a
+    row are called in one loop. Used only where no implementation is a wrapper and nobody monitors
+    the hooks; otherwise pluggy's own caller runs.
     """
 
     __slots__ = ("_calls", "_firstresult")
 
     def __init__(self, impls: list[pluggy.HookImpl], firstresult: bool) -> None:
-        self._calls = [_call(impl) for impl in reversed(impls)]
+        self._calls: list[_Call] = []
+        for in_turn, run in itertools.groupby(
+            reversed(impls),
+            key=lambda impl: impl.plugin.in_turn if isinstance(impl.plugin, Adapter) else None,
+        ):
+            group = list(run)
+            if in_turn is None or len(group) == 1:
+                self._calls.extend(_call(impl) for impl in group)
+            else:
+                self._calls.append((in_turn([impl.plugin for impl in group]), _EXCHANGE, False))
         self._firstresult = firstresult
 
     def __call__(self, **kwargs: Any) -> Any:
@@ -58,7 +68,11 @@ class _CallList:
         return None
 
 
-def _call(impl: pluggy.HookImpl) -> tuple[Callable[..., Any], Callable[[dict[str, Any]], Any] | None, bool]:
+_Call = tuple[Callable[..., Any], Callable[[dict[str, Any]], Any] | None, bool]
+_EXCHANGE = operator.itemgetter("exchange")
+
+
+def _call(impl: pluggy.HookImpl) -> _Call:
     """``(function, pick, spread)``: ``pick(kwargs)`` gives the one argument, or with ``spread`` the
     tuple of arguments, ``function`` takes; ``pick`` is ``None`` when it takes none."""
     plugin = impl.plugin

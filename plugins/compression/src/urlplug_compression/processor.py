@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +16,6 @@ if TYPE_CHECKING:
 __all__ = ["ContentDecodingProcessor"]
 
 _BODYLESS = frozenset({204, 304})
-
-
-class _Offer(str):
-    """An ``Accept-Encoding`` value a processor added (where any other is the caller's own)."""
-
-    __slots__ = ()
 
 
 class ContentDecodingProcessor(BaseHandler):
@@ -47,7 +42,9 @@ class ContentDecodingProcessor(BaseHandler):
 
     def __init__(self, codings: Iterable[str] | None = None) -> None:
         # The default looks for the libraries at the first request, not when openers are built.
-        self._settings: tuple[dict[str, Coding], _Offer] | None = None
+        self._settings: tuple[dict[str, Coding], str] | None = None
+        # The requests this processor added Accept-Encoding to: its own, where the caller's is left.
+        self._offered: weakref.WeakSet[Request] = weakref.WeakSet()
         if codings is not None:
             from .codings import named
 
@@ -61,7 +58,7 @@ class ContentDecodingProcessor(BaseHandler):
     def _table(self) -> dict[str, Coding]:
         return self._current()[0]
 
-    def _current(self) -> tuple[dict[str, Coding], _Offer]:
+    def _current(self) -> tuple[dict[str, Coding], str]:
         settings = self._settings
         if settings is None:
             from .codings import installed
@@ -69,10 +66,9 @@ class ContentDecodingProcessor(BaseHandler):
             settings = self._settings = _settings(installed())
         return settings
 
-    @staticmethod
-    def _offers(request: Request) -> bool:
-        """Whether the ``Accept-Encoding`` of ``request`` is one a processor added."""
-        return type(request.get_header("Accept-encoding")) is _Offer
+    def _offers(self, request: Request) -> bool:
+        """Whether the ``Accept-Encoding`` of ``request`` is the one this processor added."""
+        return request in self._offered and request.get_header("Accept-encoding") == self._current()[1]
 
     def http_request(self, request: Request) -> Request:
         """Add ``Accept-Encoding`` unless the caller set it or asks for a ``Range``."""
@@ -80,9 +76,11 @@ class ContentDecodingProcessor(BaseHandler):
             return request
         if request.has_header("Range"):
             request.remove_header("Accept-encoding")
+            self._offered.discard(request)
         else:
             # As add_unredirected_header(), less its check of a value that is known to be clean.
             request.unredirected_hdrs["Accept-encoding"] = self._current()[1]
+            self._offered.add(request)
         return request
 
     def http_response(self, request: Request, response: Any) -> Any:
@@ -107,7 +105,7 @@ class ContentDecodingProcessor(BaseHandler):
     https_response = http_response
 
 
-def _settings(codings: dict[str, Coding]) -> tuple[dict[str, Coding], _Offer]:
+def _settings(codings: dict[str, Coding]) -> tuple[dict[str, Coding], str]:
     if not codings:
         raise ValueError("no content coding to offer")
-    return codings, _Offer(", ".join(codings))
+    return codings, ", ".join(codings)
