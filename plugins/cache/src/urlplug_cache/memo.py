@@ -97,14 +97,17 @@ def _version_reader(storage: hishel.BaseStorage) -> Callable[[], int | None] | N
     if not isinstance(storage, hishel.SqliteStorage):
         return None
 
+    lock = threading.Lock()  # threads share the connection, and its one prepared statement for this
+
     def version() -> int | None:
         connection = storage.connection
         if connection is None:
             return None
         try:
-            row = connection.execute("PRAGMA data_version").fetchone()
+            with lock:
+                row = connection.execute("PRAGMA data_version").fetchone()
         except sqlite3.Error:
             return None
-        return int(row[0])
+        return None if row is None else int(row[0])
 
     return version
