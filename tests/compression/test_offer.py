@@ -129,6 +129,18 @@ def test_callers_accept_encoding_is_sent_and_the_body_left_alone(
     assert accept_encoding(http_server.seen[-1]) == "gzip"
 
 
+def test_callers_value_equal_to_the_offer_is_still_the_callers(
+    make_opener: Callable[..., urlplug.OpenerDirector], http_server: LoopbackHTTPServer
+) -> None:
+    encoded = encode(TEXT, "gzip")
+    serve(http_server, "/equal", encoded, "gzip")
+    opener = make_opener(ContentDecodingProcessor(codings=["gzip"]))  # offers exactly "gzip"
+    request = Request(http_server.url("/equal"))
+    request.add_unredirected_header("Accept-Encoding", "gzip")
+    with opener.open(request, timeout=TIMEOUT) as response:
+        assert response.read() == encoded
+
+
 def test_callers_identity_is_respected(
     opener: urlplug.OpenerDirector, http_server: LoopbackHTTPServer
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import weakref
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["ContentDecodingProcessor"]
 
 _BODYLESS = frozenset({204, 304})
+_first_use = threading.Lock()
 
 
 class ContentDecodingProcessor(BaseHandler):
@@ -43,8 +44,6 @@ class ContentDecodingProcessor(BaseHandler):
     def __init__(self, codings: Iterable[str] | None = None) -> None:
         # The default looks for the libraries at the first request, not when openers are built.
         self._settings: tuple[dict[str, Coding], str] | None = None
-        # The requests this processor added Accept-Encoding to: its own, where the caller's is left.
-        self._offered: weakref.WeakSet[Request] = weakref.WeakSet()
         if codings is not None:
             from .codings import named
 
@@ -63,12 +62,17 @@ class ContentDecodingProcessor(BaseHandler):
         if settings is None:
             from .codings import installed
 
-            settings = self._settings = _settings(installed())
+            with _first_use:  # one offer string per processor, even when threads start together
+                if self._settings is None:
+                    self._settings = _settings(installed())
+                settings = self._settings
         return settings
 
     def _offers(self, request: Request) -> bool:
-        """Whether the ``Accept-Encoding`` of ``request`` is the one this processor added."""
-        return request in self._offered and request.get_header("Accept-encoding") == self._current()[1]
+        """Whether the ``Accept-Encoding`` of ``request`` is the one this processor added: the very
+        string object it made (see ``_settings``), where a caller's own value, even an equal one, is
+        another."""
+        return request.get_header("Accept-encoding") is self._current()[1]
 
     def http_request(self, request: Request) -> Request:
         """Add ``Accept-Encoding`` unless the caller set it or asks for a ``Range``."""
@@ -76,11 +80,9 @@ class ContentDecodingProcessor(BaseHandler):
             return request
         if request.has_header("Range"):
             request.remove_header("Accept-encoding")
-            self._offered.discard(request)
         else:
             # As add_unredirected_header(), less its check of a value that is known to be clean.
             request.unredirected_hdrs["Accept-encoding"] = self._current()[1]
-            self._offered.add(request)
         return request
 
     def http_response(self, request: Request, response: Any) -> Any:
@@ -108,4 +110,6 @@ class ContentDecodingProcessor(BaseHandler):
 def _settings(codings: dict[str, Coding]) -> tuple[dict[str, Coding], str]:
     if not codings:
         raise ValueError("no content coding to offer")
-    return codings, ", ".join(codings)
+    # A string object of the processor's own, told from a caller's by identity: decoding and
+    # encoding again makes a new one even where ", ".join() would return one name's interned string.
+    return codings, ", ".join(codings).encode("ascii").decode("ascii")
