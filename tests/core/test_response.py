@@ -7,7 +7,7 @@ import io
 import pytest
 
 from urlplug import ContentTooShortError, HTTPError, Response, URLError
-from urlplug.response import make_headers
+from urlplug.response import DISCARD_LIMIT, discard, make_headers
 
 
 def _response(body: bytes = b"line1\nline2\nline3\n") -> Response:
@@ -125,3 +125,43 @@ def test_content_too_short_error_keeps_content() -> None:
     err = ContentTooShortError("short", ("file", None))
     assert isinstance(err, URLError)
     assert err.content == ("file", None)
+
+
+# --- discard -------------------------------------------------------------------------------------
+
+
+class _Body:
+    """A body that records what was done to it."""
+
+    def __init__(self, data: bytes, length: int | None = None, fails: bool = False) -> None:
+        self.stream = io.BytesIO(data)
+        self.length = length
+        self.fails = fails
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.fails:
+            raise ConnectionResetError("reset while reading")
+        return self.stream.read(size)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize("length", [None, 10])
+def test_discard_reads_a_short_body_to_its_end_and_closes(length: int | None) -> None:
+    body = _Body(b"0123456789", length)
+    discard(body)
+    assert body.stream.tell() == 10 and body.closed
+
+
+def test_discard_leaves_a_long_body_unread_and_closes() -> None:
+    body = _Body(b"x" * 10, length=DISCARD_LIMIT + 1)
+    discard(body)
+    assert body.stream.tell() == 0 and body.closed
+
+
+def test_discard_closes_a_body_that_fails_to_read() -> None:
+    body = _Body(b"x", fails=True)
+    discard(body)
+    assert body.closed

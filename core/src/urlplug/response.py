@@ -217,3 +217,24 @@ def make_headers(fields: Iterable[tuple[str, object]]) -> email.message.Message:
         if value is not None:
             headers[name] = str(value)
     return headers
+
+
+DISCARD_LIMIT = 64 * 1024
+"""The longest body :func:`discard` reads to free its connection; a longer one costs the connection."""
+
+
+def discard(response: Any) -> None:
+    """Finish with a response nobody will read (a redirect, a refusal answered by a retry): read its
+    body to the end when it is announced no longer than :data:`DISCARD_LIMIT`, so that its
+    connection can carry the next request, then close it. A body that fails to read is only closed.
+    """
+    import http.client
+
+    try:
+        length = getattr(response, "length", None)
+        if length is None or length <= DISCARD_LIMIT:
+            response.read(DISCARD_LIMIT)
+    except (OSError, ValueError, http.client.HTTPException):
+        pass
+    finally:
+        response.close()

@@ -9,13 +9,11 @@ before retrying so that its keep-alive connection can carry the retry.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import threading
 from collections.abc import Iterator
 from typing import Any
 
-# Read at most this much of a refused response's body; a longer one costs its connection.
-_DRAIN_LIMIT = 64 * 1024
+from urlplug.response import discard
 
 
 class Retries:
@@ -54,7 +52,7 @@ class Retries:
         """Drain the refused response, then open ``req`` again through ``opener``."""
         depths, stack = self._state()
         if stack and stack[-1] is not None:
-            _discard(stack[-1])
+            discard(stack[-1])
             stack[-1] = None
         key = id(req)
         depths[key] = depths.get(key, 0) + 1
@@ -64,11 +62,3 @@ class Retries:
             depths[key] -= 1
             if not depths[key]:
                 del depths[key]
-
-
-def _discard(response: Any) -> None:
-    with contextlib.suppress(OSError, ValueError, http.client.HTTPException):
-        try:
-            response.read(_DRAIN_LIMIT)
-        finally:
-            response.close()

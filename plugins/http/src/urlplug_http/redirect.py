@@ -10,6 +10,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from urlplug import BaseHandler, HTTPError, Request
 from urlplug.origin import same_origin
+from urlplug.response import discard
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -22,7 +23,6 @@ _ORIGIN_BOUND = frozenset({"Authorization", "Cookie", "Proxy-authorization"})
 _EDGES = "".join(map(chr, range(0x21)))
 _REMOVED = re.compile(r"[\t\n\r]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DRAIN_LIMIT = 64 * 1024
 
 
 class HTTPRedirectHandler(BaseHandler):
@@ -103,7 +103,7 @@ class HTTPRedirectHandler(BaseHandler):
         visited[newurl] = visited.get(newurl, 0) + 1
         req.redirect_dict = new.redirect_dict = visited  # type: ignore[attr-defined]
 
-        _discard(fp)
+        discard(fp)
         assert self.parent is not None
         return self.parent.open(new, timeout=req.timeout)
 
@@ -144,17 +144,3 @@ def _resolve(base: str, location: str) -> tuple[str, str | None]:
     if fragment and "#" not in url:  # RFC 9110 10.2.2: the fragment carries over
         url = f"{url}#{fragment}"
     return url, None
-
-
-def _discard(fp: Any) -> None:
-    """Read a small redirect body to its end so the connection can be reused, then close it."""
-    import http.client
-
-    try:
-        length = getattr(fp, "length", None)
-        if length is None or length <= _DRAIN_LIMIT:
-            fp.read(_DRAIN_LIMIT)
-    except (OSError, http.client.HTTPException):
-        pass
-    finally:
-        fp.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import time
 import weakref
@@ -10,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from urlplug import BaseHandler, HTTPError, URLError
+from urlplug.response import discard
 
 from .history import RetryAttempt
 from .waits import backoff, retry_after
@@ -28,7 +28,6 @@ RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
 """Statuses retried when they come with a usable ``Retry-After``, even outside ``status_forcelist``."""
 
 _REPLAYABLE = (bytes, bytearray, memoryview)
-_DRAIN_LIMIT = 64 * 1024  # a longer discarded body costs its connection rather than the time to read it
 
 
 class _Outcome:
@@ -150,7 +149,7 @@ class RetryHandler(BaseHandler):
         history = [outcome.attempt]
         while (wait := self._wait(outcome, left, len(history))) is not None:
             if outcome.response is not None:
-                _discard(outcome.response)
+                discard(outcome.response)
             self.sleep(wait)
             try:
                 outcome = _Outcome(request, opener.open_after(self, request))
@@ -267,16 +266,3 @@ def _spend(left: dict[str, int | None], kind: str) -> bool:
 def _attach(target: object, history: tuple[RetryAttempt, ...]) -> None:
     # Exceptions and responses of every kind take a new attribute; none declares this one.
     setattr(target, "retry_history", history)  # noqa: B010
-
-
-def _discard(response: Any) -> None:
-    """Read a short body of a refusal to its end, so that its connection can serve the retry; close it."""
-    import http.client
-
-    with contextlib.suppress(OSError, ValueError, http.client.HTTPException):
-        try:
-            length = getattr(response, "length", None)
-            if length is None or length <= _DRAIN_LIMIT:
-                response.read(_DRAIN_LIMIT)
-        finally:
-            response.close()
