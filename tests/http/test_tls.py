@@ -90,16 +90,16 @@ def test_sni_names_the_host(
 
 def test_default_context_verifies_against_the_system_store() -> None:
     handler = HTTPSHandler()
-    context = handler._tls_context()
+    context = handler.context
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
-    assert handler._tls_context() is context
+    assert handler.context is context
 
 
 def test_https_handler_factory_passes_the_context(client_tls: ssl.SSLContext) -> None:
     handler = https_handler(context=client_tls)
     assert isinstance(handler, HTTPSHandler)
-    assert handler._tls_context() is client_tls
+    assert handler.context is client_tls
 
 
 def test_https_handler_factory_without_ssl(monkeypatch: pytest.MonkeyPatch) -> None:

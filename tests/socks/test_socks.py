@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import ssl
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 import trustme
@@ -100,6 +100,16 @@ def test_a_context_given_to_the_handler_is_used_for_https(
     proxies = {"https": microsocks.url("socks5")}
     opener = urlplug.build_opener(ProxyHandler(proxies), SOCKSHandler(context=client_tls))
     assert get(opener, https_server.url("/mine")) == b"GET /mine"
+
+
+def test_the_context_of_the_openers_https_handler_is_used_through_the_proxy(
+    microsocks: Microsocks, https_server: LoopbackHTTPServer, client_tls: ssl.SSLContext
+) -> None:
+    proxies = {"https": microsocks.url("socks5")}
+    opener = urlplug.build_opener(ProxyHandler(proxies), urlplug.HTTPSHandler(context=client_tls))
+    url = https_server.url("/theirs")
+    assert get(opener, url) == b"GET /theirs"
+    assert microsocks.connected_to() == [urlsplit(url).netloc]  # it went through the proxy
 
 
 # --- who resolves the name ---------------------------------------------------------------------------

@@ -283,7 +283,10 @@ class HTTPSHandler(AbstractHTTPHandler):
 
         return client_context(self._context, check_hostname=self._check_hostname)
 
-    def _tls_context(self) -> ssl.SSLContext:
+    @property
+    def context(self) -> ssl.SSLContext:
+        """The ``ssl.SSLContext`` of this handler's HTTPS connections (the default one is made here,
+        on first use)."""
         context = self._context
         if context is None:
             with self._context_lock:
@@ -294,7 +297,7 @@ class HTTPSHandler(AbstractHTTPHandler):
 
     def https_open(self, req: Request) -> Any:
         """Send an HTTPS request (GET, or POST with data, unless the request names a method)."""
-        return self.do_open(_https_connection, req, context=self._tls_context())
+        return self.do_open(_https_connection, req, context=self.context)
 
     https_request = AbstractHTTPHandler.do_request_
 

@@ -34,8 +34,9 @@ class SOCKSHandler(AbstractHTTPHandler):
     """Open ``http:`` and ``https:`` URLs through the SOCKS proxies ``ProxyHandler`` routes them to.
 
     Connections through a proxy are kept alive in :attr:`pool`, apart for each proxy (and its
-    credentials) and origin. ``context`` is the ``ssl.SSLContext`` for HTTPS origins (by default a
-    verifying one, made on first use); ``check_hostname``, when not ``None``, overrides its setting.
+    credentials) and origin. ``context`` is the ``ssl.SSLContext`` for HTTPS origins (by default the
+    context of the opener's ``HTTPSHandler``, or a verifying one made on first use);
+    ``check_hostname``, when not ``None``, overrides its setting.
     ``debuglevel`` and ``pool`` are as for ``HTTPHandler``.
     """
 
@@ -51,12 +52,23 @@ class SOCKSHandler(AbstractHTTPHandler):
         self._tls = (context, check_hostname)
 
     @functools.cached_property
-    def _tls_context(self) -> ssl.SSLContext:
+    def _own_tls_context(self) -> ssl.SSLContext:
         """The context for HTTPS origins, made by the first HTTPS request (importing ``ssl`` then)."""
         from urlplug.tls import client_context
 
         context, check_hostname = self._tls
         return client_context(context, check_hostname=check_hostname)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """This handler's context if it was given one, else that of the opener's ``HTTPSHandler``
+        (so that ``build_opener(HTTPSHandler(context=...))`` verifies origins alike through a proxy)."""
+        if self._tls == (None, None) and self.parent is not None:
+            from urlplug_http import HTTPSHandler
+
+            for handler in self.parent.handlers:
+                if isinstance(handler, HTTPSHandler):
+                    return handler.context
+        return self._own_tls_context
 
     def _open_through_proxy(self, req: Request) -> Any:
         """Send ``req``, routed to a SOCKS proxy of the scheme ``req.type``, through that proxy."""
@@ -65,7 +77,7 @@ class SOCKSHandler(AbstractHTTPHandler):
         secure = req.type == "https"
         if not secure and req.type != "http":
             raise URLError(f"{req.type}: URLs cannot go through a SOCKS proxy (only http: and https:)")
-        return self.open_pooled(req, secure, self._tls_context if secure else None, dial=proxy)
+        return self.open_pooled(req, secure, self._tls_context() if secure else None, dial=proxy)
 
     socks4_open = socks4a_open = socks5_open = socks5h_open = _open_through_proxy
 
