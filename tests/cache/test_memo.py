@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable
+from email.utils import formatdate
 from pathlib import Path
 
 import hishel
@@ -137,3 +140,21 @@ def test_a_body_larger_than_the_limit_is_read_from_the_store_each_time(
     assert [result[1] == body for result in results] == [True] * 3
     assert [result[3][0] for result in results] == [False, True, True]
     assert len(lookups) == 3
+
+
+def test_hishel_counts_ages_in_whole_seconds() -> None:
+    """What the memory of hits relies on: hishel's answer for an entry changes only as whole seconds
+    pass (its ``Age`` is a whole number, and freshness ends at a whole second of age)."""
+    second = int(time.time())
+
+    def answer(age: int) -> hishel.State:
+        request = hishel.Request(method="GET", url="http://h/x", headers=hishel.Headers({}))
+        headers = {"date": formatdate(second - age, usegmt=True), "cache-control": "max-age=60"}
+        response = hishel.Response(status_code=200, headers=hishel.Headers(headers), stream=iter([b"x"]))
+        entry = hishel.Entry(id=uuid.uuid4(), request=request, response=response)
+        return hishel.IdleClient(options=hishel.CacheOptions(shared=False)).next(request, [entry])
+
+    fresh = answer(58)  # 58 or 59 s old by the time hishel looks
+    assert isinstance(fresh, hishel.FromCache)
+    assert fresh.entry.response.headers.get("age") in ("58", "59")
+    assert not isinstance(answer(61), hishel.FromCache)
