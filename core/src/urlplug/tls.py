@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,3 +29,26 @@ def client_context(
     if check_hostname is not None:
         context.check_hostname = check_hostname
     return context
+
+
+class ContextOnFirstUse:
+    """A handler's TLS context: the ``context`` it was given (with ``check_hostname`` applied, at
+    once), or else a verifying default one made by :meth:`get` at the first connection that needs it
+    (loading the trust store is slow, and building an opener does not import ``ssl``). ``given`` says
+    which. Safe to share between threads: the default is made once.
+    """
+
+    def __init__(self, context: ssl.SSLContext | None = None, check_hostname: bool | None = None) -> None:
+        self.given = context is not None or check_hostname is not None
+        self._context = client_context(context, check_hostname=check_hostname) if self.given else None
+        self._lock = threading.Lock()
+
+    def get(self) -> ssl.SSLContext:
+        """The context to connect with."""
+        context = self._context
+        if context is None:
+            with self._lock:
+                if self._context is None:
+                    self._context = client_context()
+                context = self._context
+        return context

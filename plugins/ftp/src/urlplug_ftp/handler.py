@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from urlplug import BaseHandler, Request, Response, URLError
 from urlplug.errors import url_error
 from urlplug.response import make_headers
+from urlplug.tls import ContextOnFirstUse
 
 from .target import parse_target
 
@@ -42,7 +43,7 @@ class FTPHandler(BaseHandler):
 
     def __init__(self, context: ssl.SSLContext | None = None) -> None:
         self.context = context
-        self._tls: ssl.SSLContext | None = None
+        self._tls: ContextOnFirstUse | None = None
 
     def ftp_open(self, req: Request) -> Response:
         """Open an ``ftp:`` URL."""
@@ -95,12 +96,10 @@ class FTPHandler(BaseHandler):
         return Response(body, headers, req.full_url)
 
     def _tls_context(self) -> ssl.SSLContext:
-        # Made on first ftps: use, since loading the trust store is slow; a race only builds it twice.
+        # Settled at the first ftps: use, so a context assigned to the handler before then counts.
         if self._tls is None:
-            from urlplug.tls import client_context
-
-            self._tls = client_context(self.context)
-        return self._tls
+            self._tls = ContextOnFirstUse(self.context)
+        return self._tls.get()
 
 
 def _address(host: str) -> str:

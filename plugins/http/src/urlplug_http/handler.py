@@ -14,13 +14,13 @@ test doubles), gets urllib2's behaviour instead: one connection per request, thr
 from __future__ import annotations
 
 import functools
-import threading
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from urlplug import BaseHandler, Timeout, URLError
 from urlplug.errors import url_error
+from urlplug.tls import ContextOnFirstUse
 from urlplug.validate import check_headers, check_token
 
 from .pool import ConnectionPool
@@ -272,28 +272,13 @@ class HTTPSHandler(AbstractHTTPHandler):
         pool: ConnectionPool | None = None,
     ) -> None:
         super().__init__(debuglevel, pool=pool)
-        self._context = context
-        self._check_hostname = check_hostname
-        self._context_lock = threading.Lock()
-        if context is not None or check_hostname is not None:
-            self._context = self._make_context()
-
-    def _make_context(self) -> ssl.SSLContext:
-        from urlplug.tls import client_context
-
-        return client_context(self._context, check_hostname=self._check_hostname)
+        self._tls = ContextOnFirstUse(context, check_hostname)
 
     @property
     def context(self) -> ssl.SSLContext:
         """The ``ssl.SSLContext`` of this handler's HTTPS connections (the default one is made here,
         on first use)."""
-        context = self._context
-        if context is None:
-            with self._context_lock:
-                if self._context is None:
-                    self._context = self._make_context()
-                context = self._context
-        return context
+        return self._tls.get()
 
     def https_open(self, req: Request) -> Any:
         """Send an HTTPS request (GET, or POST with data, unless the request names a method)."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 from typing import TYPE_CHECKING, Any
 
 from urlplug import Request, URLError
-from urlplug_http import AbstractHTTPHandler
+from urlplug.tls import ContextOnFirstUse
+from urlplug_http import AbstractHTTPHandler, HTTPSHandler
 
 if TYPE_CHECKING:
     import ssl
@@ -49,26 +49,16 @@ class SOCKSHandler(AbstractHTTPHandler):
         pool: ConnectionPool | None = None,
     ) -> None:
         super().__init__(debuglevel, pool=pool)
-        self._tls = (context, check_hostname)
-
-    @functools.cached_property
-    def _own_tls_context(self) -> ssl.SSLContext:
-        """The context for HTTPS origins, made by the first HTTPS request (importing ``ssl`` then)."""
-        from urlplug.tls import client_context
-
-        context, check_hostname = self._tls
-        return client_context(context, check_hostname=check_hostname)
+        self._tls = ContextOnFirstUse(context, check_hostname)
 
     def _tls_context(self) -> ssl.SSLContext:
         """This handler's context if it was given one, else that of the opener's ``HTTPSHandler``
         (so that ``build_opener(HTTPSHandler(context=...))`` verifies origins alike through a proxy)."""
-        if self._tls == (None, None) and self.parent is not None:
-            from urlplug_http import HTTPSHandler
-
+        if not self._tls.given and self.parent is not None:
             for handler in self.parent.handlers:
                 if isinstance(handler, HTTPSHandler):
                     return handler.context
-        return self._own_tls_context
+        return self._tls.get()
 
     def _open_through_proxy(self, req: Request) -> Any:
         """Send ``req``, routed to a SOCKS proxy of the scheme ``req.type``, through that proxy."""
