@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from hypothesis import example, given, settings, strategies as st
 
+from urlplug_http.pool import Lease
 from urlplug_http.response import HTTPResponse
 
 DOCUMENTED = (http.client.HTTPException, ValueError)  # ValueError: LineTooLong's and BadStatusLine's kin
@@ -84,8 +85,7 @@ def parse(status: int, method: str, fields: list[tuple[str, str]], fold: bool) -
     left, right = socket.socketpair()
     with right:
         right.sendall(head.encode("latin-1"))
-    response = HTTPResponse(left, method=method)
-    left.close()  # the response's reader keeps the socket open
+    response = HTTPResponse(left, method=method, lease=Lease(left))  # closes the socket when done
     try:
         response.begin()
     except BaseException:
@@ -139,8 +139,7 @@ def test_any_bytes_as_a_head_parse_or_raise_a_documented_exception(data: bytes) 
     left, right = socket.socketpair()
     with right:
         right.sendall(data + b"\r\n\r\n")
-    response = HTTPResponse(left, method="GET")
-    left.close()
+    response = HTTPResponse(left, method="GET", lease=Lease(left))
     try:
         response.begin()
     except DOCUMENTED:

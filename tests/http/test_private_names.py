@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import inspect
+import io
 import socket
 
 import pytest
@@ -50,4 +51,14 @@ def test_a_chunked_body_is_read_through_the_overrides() -> None:
         response.begin()
         assert response.read() == b"abcde"
         assert response._last_chunk_read  # http.client read the trailer through our override
+        response.close()
+
+
+def test_http_client_takes_the_response_reader_from_makefile() -> None:
+    # HTTPResponse hands http.client's __init__ its counting reader through makefile("rb").
+    left, right = socket.socketpair()
+    with left, right:
+        response = HTTPResponse(left, method="GET")
+        assert isinstance(response.fp, io.BufferedReader)
+        assert response.fp.raw is response._reader, "http.client no longer asks makefile for its reader"
         response.close()

@@ -100,6 +100,7 @@ def test_only_untouched_connection_classes_are_stock(monkeypatch: pytest.MonkeyP
         patch.setattr(http.client, "HTTPConnection", Recorder)
         assert not stock(False)
         assert stock(True)
+    assert stock(False)  # the class is http.client's own again
     original = http.client.HTTPSConnection.send
 
     def recording_send(self: http.client.HTTPConnection, data: Any) -> None:
@@ -107,6 +108,8 @@ def test_only_untouched_connection_classes_are_stock(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(http.client.HTTPSConnection, "send", recording_send)
     assert not stock(True)
+    monkeypatch.undo()
+    assert stock(True)
 
 
 _audited: list[tuple[str, tuple[Any, ...]]] | None = None

@@ -9,10 +9,10 @@ connection can be reused once the body is done.
 
 This is the one module that relies on private parts of ``http.client.HTTPResponse``, checked against
 CPython 3.11, 3.12 and 3.13 (``tests/http/test_private_names.py`` fails loudly when one changes): the
-attributes ``fp``, ``length``, ``chunked``, ``chunk_left``, ``will_close`` and ``_method``, and the methods
+attributes ``fp``, ``length``, ``chunked``, ``chunk_left``, ``will_close`` and ``_method``, the methods
 ``_close_conn``, ``_get_chunk_left``, ``_read_next_chunk_size``, ``_read_and_discard_trailer``,
 ``_safe_read`` and ``_safe_readinto``, which ``read``/``readinto``/``read1``/``readline`` of the chunked
-body call.
+body call, and ``__init__`` taking its reader from ``sock.makefile("rb")`` (handed a counting one here).
 """
 
 from __future__ import annotations
@@ -75,25 +75,49 @@ def _timeouts_as_url_errors(read: _Read) -> _Read:
     return reading  # type: ignore[return-value]
 
 
-class _BoundedSocketReader(io.RawIOBase):
-    """A socket's bytes with every wait cut to what is left of a total timeout.
+class _SocketReader(io.RawIOBase):
+    """A socket's bytes, counted, for the response's buffered reader (``socket.makefile("rb")``'s part).
 
-    Read through a buffer in place of ``socket.makefile("rb")`` when the request has a ``total``:
-    a body that trickles in within the per-read timeout is still cut off when the total runs out.
+    ``tell()`` is the count of bytes received, so the buffered reader's own ``tell()`` is the count
+    it has handed on and the difference is what it holds unread: after a complete body, that is known
+    without a look at the socket. With ``limits`` (a started ``urlplug.Timeout`` with a ``total``),
+    every wait is cut to what is left of the total: a body that trickles in within the per-read
+    timeout is still cut off when the total runs out.
     """
 
-    def __init__(self, sock: socket.socket, limits: Timeout) -> None:
+    def __init__(self, sock: socket.socket, limits: Timeout | None) -> None:
         self._sock = sock
         self._limits = limits
+        self.received = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        return wait_within(self._limits, self._sock, self._sock.recv_into, buffer)
+        if self._limits is None:
+            count = self._sock.recv_into(buffer)
+        else:
+            count = wait_within(self._limits, self._sock, self._sock.recv_into, buffer)
+        self.received += count
+        return count
+
+    def tell(self) -> int:
+        return self.received
 
     def fileno(self) -> int:
         return self._sock.fileno()
+
+
+class _Opened:
+    """Hands ``http.client.HTTPResponse.__init__`` the reader it asks the socket for with ``makefile``."""
+
+    __slots__ = ("file",)
+
+    def __init__(self, file: io.BufferedReader) -> None:
+        self.file = file
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return self.file
 
 
 class _Framing(NamedTuple):
@@ -222,9 +246,6 @@ class HTTPResponse(http.client.HTTPResponse):
     _lease: Lease | None
     _shortened = False  # whether reading the head cut the socket's timeout down to the deadline
     _last_chunk_read = False
-    # The bytes buffered after the whole body, when the body was already buffered with the head
-    # (then known without a look at the socket); None when the body came in later reads.
-    _spare: int | None = None
 
     def __init__(
         self,
@@ -236,13 +257,15 @@ class HTTPResponse(http.client.HTTPResponse):
         lease: Lease | None = None,
         limits: Timeout | None = None,
     ) -> None:
-        super().__init__(sock, debuglevel, method, url)
+        self._reader = _SocketReader(
+            sock, limits if limits is not None and limits.deadline is not None else None
+        )
+        # http.client only asks its socket for makefile("rb"): here, the reader over the counting one.
+        opened = _Opened(io.BufferedReader(self._reader))
+        super().__init__(opened, debuglevel, method, url)  # type: ignore[arg-type]
         self._socket = sock
         self._lease = lease
         self.url = url or ""
-        if limits is not None and limits.deadline is not None:
-            self.fp.close()  # only the file made by http.client; the socket stays open
-            self.fp = io.BufferedReader(_BoundedSocketReader(sock, limits))
 
     # --- the head ----------------------------------------------------------------------------
 
@@ -270,11 +293,8 @@ class HTTPResponse(http.client.HTTPResponse):
         if self.length != 0:
             if not buffered:
                 self._ack_now()
-            elif self.length is not None and buffered >= self.length:
-                self._spare = buffered - self.length
             return
-        if buffered:
-            self.will_close = True  # bytes after a bodiless response: the connection is out of step
+        # Bytes after a bodiless response put the connection out of step: _stray_bytes sees them.
         if self._method != "CONNECT":  # a tunnel goes on over the connection once it is open
             self._close_conn()  # nothing to read: the connection is free at once
 
@@ -512,26 +532,17 @@ class HTTPResponse(http.client.HTTPResponse):
     def _stray_bytes(self) -> bool:
         """Whether bytes already follow the complete body: then the connection is out of step.
 
-        When the whole body came buffered with the head, the count is known and the socket is left
-        alone (the pool polls it before reuse). Otherwise looks into the read buffer without waiting
-        (one non-blocking read when it is empty).
+        Counts what the read buffer holds (and, over TLS, what is decrypted and waiting) without a
+        system call; bytes still in the socket are the pool's to find, as it polls every idle
+        connection before reuse.
         """
-        if self._spare is not None:
-            return self._spare > 0
-        fp, sock = self.fp, self._socket
+        fp = self.fp
         if fp is None:
             return False
-        pending = getattr(sock, "pending", None)  # TLS: bytes decrypted but not yet read
+        pending = getattr(self._socket, "pending", None)
         if pending is not None and pending():
             return True
-        timeout = sock.gettimeout()
-        try:
-            sock.settimeout(0)
-            return bool(fp.peek(1))
-        except OSError:  # nothing there (a TLS socket says so with SSLWantReadError)
-            return False
-        finally:
-            sock.settimeout(timeout)
+        return fp.tell() != self._reader.received
 
     # --- urllib2's accessors, without http.client's deprecation of them ----------------------
 

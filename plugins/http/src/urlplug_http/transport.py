@@ -50,7 +50,7 @@ _TARGET_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")  # as http.client: no control
 _BLOCK = 65536
 
 
-_STOCK_METHODS = ("request", "getresponse", "send", "connect")
+_found_stock: dict[bool, tuple[Any, ...]] = {}  # secure -> the class and methods last found stock
 
 
 def stock(secure: bool) -> bool:
@@ -60,9 +60,15 @@ def stock(secure: bool) -> bool:
     requests go through ``http.client``'s own ``request()`` and ``getresponse()`` instead.
     """
     cls = http.client.HTTPSConnection if secure else http.client.HTTPConnection
-    return cls.__module__ == "http.client" and all(
-        getattr(getattr(cls, name), "__module__", None) == "http.client" for name in _STOCK_METHODS
-    )
+    current = (cls, cls.request, cls.getresponse, cls.send, cls.connect)
+    if _found_stock.get(secure) == current:  # the same objects as last time: no need to look closer
+        return True
+    if cls.__module__ == "http.client" and all(
+        getattr(method, "__module__", None) == "http.client" for method in current[1:]
+    ):
+        _found_stock[secure] = current
+        return True
+    return False
 
 
 class Dial(Protocol):
