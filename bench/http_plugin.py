@@ -13,7 +13,8 @@ temporary folder: HTTP and HTTPS (certificates from trustme) with keep-alive, se
 
 Clients: raw ``http.client.HTTPConnection`` reused (the practical limit), ``urllib.request.urlopen``, one
 reused ``urllib.request`` opener, ``requests.Session``, ``urllib3.PoolManager``, ``httpx.Client`` and a
-urlplug opener. Each case runs in interleaved rounds; the median round is reported as requests (or MB)
+urlplug opener. Each case runs in interleaved rounds, the clients in a shuffled order each round (the same
+order on every run); the median round is reported as requests (or MB)
 per second with the client's CPU time per request, then urlplug's ratios against the issue's targets.
 
 Run: ``python bench/http_plugin.py [--quick]`` (not ``bench/http.py``: a script of that name would shadow
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import random
 import ssl
 import statistics
 import tempfile
@@ -319,11 +321,18 @@ class Result:
 
 
 def _measure(names: list[str], rounds: int, run: Callable[[str], int]) -> dict[str, Result]:
-    """Run ``run(name)`` (which returns how many units it did) in interleaved rounds."""
+    """Run ``run(name)`` (which returns how many units it did) in interleaved rounds.
+
+    Each round takes the clients in a new order, so that none is always measured right after a
+    slow one or at the same point of a machine's periodic work; the orders repeat from run to run.
+    """
     rates: dict[str, list[float]] = {n: [] for n in names}
     cpus: dict[str, list[float]] = {n: [] for n in names}
+    order = list(names)
+    shuffle = random.Random(0).shuffle
     for _ in range(rounds):
-        for name in names:
+        shuffle(order)
+        for name in order:
             cpu, wall = time.process_time(), time.perf_counter()
             units = run(name)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -424,15 +433,18 @@ def main() -> None:
     args = parser.parse_args()
     scale = 0.2 if args.quick else 1.0
     rounds = 3 if args.quick else 5
+    # The sequential cases: many short rounds, for a median that one slow spell of a shared machine
+    # cannot move.
+    short_rounds = 5 if args.quick else 15
 
     def n(value: int) -> int:
         return max(20, int(value * scale))
 
     with running_nginx() as server:
-        plain = sequential(server, False, "/1k", {"default": n(2000), URLOPEN: n(1000)}, rounds)
+        plain = sequential(server, False, "/1k", {"default": n(700), URLOPEN: n(350)}, short_rounds)
         _table("Sequential 1 KiB GETs over HTTP", plain, "req/s")
         tls = sequential(
-            server, True, "/1k", {"default": n(1000), URLOPEN: n(200), URLLIB_OPENER: n(200)}, rounds
+            server, True, "/1k", {"default": n(350), URLOPEN: n(70), URLLIB_OPENER: n(70)}, short_rounds
         )
         _table("Sequential 1 KiB GETs over HTTPS", tls, "req/s")
         threads = threaded(server, n(2000), rounds)
@@ -441,7 +453,7 @@ def main() -> None:
         _table("64 MiB download over HTTP, read in 1 MiB blocks, each on a fresh connection", big, "MB/s")
         print("  peak Python allocations while downloading (tracemalloc, MiB):")
         print("   " + ", ".join(f"{name} {peak:.1f}" for name, peak in peaks.items()))
-        redirect = sequential(server, False, "/redirect", {"default": n(1000), URLOPEN: n(500)}, rounds)
+        redirect = sequential(server, False, "/redirect", {"default": n(350), URLOPEN: n(175)}, short_rounds)
         _table("Following a 302 to a 1 KiB file over HTTP", redirect, "req/s")
 
     def best(results: dict[str, Result], names: tuple[str, ...]) -> Result:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from urlplug import Request
 from urlplug.validate import check_header, check_header_value, check_headers, check_token, check_url
@@ -46,6 +46,7 @@ def test_a_request_for_a_url_with_a_control_character_is_refused(path: str) -> N
 
 
 @given(tokens, clean_values)
+@example("X-Mixed_Token~1", "caf\u00e9\tau lait\u00a0")  # a tab, latin-1 beyond ASCII: not printable
 def test_a_token_name_and_a_value_without_controls_are_accepted(name: str, value: str) -> None:
     check_token(name, "header name")
     check_header(name, value)
@@ -61,6 +62,8 @@ def test_a_header_value_with_a_control_character_is_refused(name: str, value: st
 
 
 @given(st.text().filter(lambda name: not name or any(c not in TCHARS for c in name)), clean_values)
+@example("X-\u00c4rger", "v")  # letters and digits beyond ASCII are no token characters
+@example("X-\u00b2", "v")
 def test_a_header_name_that_is_no_token_is_refused(name: str, value: str) -> None:
     with pytest.raises(ValueError, match="token"):
         check_header(name, value)

@@ -9,9 +9,23 @@ _URL_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VALUE_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
+# The checks run on every request. Most text passes a quicker test of str's own first: printable
+# text holds no control character, and ASCII letters, digits and hyphens are token characters. Only
+# what fails it (a tab, a character outside ASCII, another token character) meets the expressions.
+
+
+def _is_token(text: str) -> bool:
+    return (text.isascii() and text.replace("-", "").isalnum()) or _TOKEN.fullmatch(text) is not None
+
+
+def _has_forbidden(text: str, forbidden: re.Pattern[str]) -> bool:
+    return not text.isprintable() and forbidden.search(text) is not None
+
 
 def check_url(url: str) -> None:
     """Raise ``ValueError`` if ``url`` holds a control character (CR, LF, NUL, ... or DEL)."""
+    if url.isprintable():
+        return
     found = _URL_FORBIDDEN.search(url)
     if found is not None:
         raise ValueError(
@@ -22,13 +36,15 @@ def check_url(url: str) -> None:
 
 def check_token(value: str, what: str) -> None:
     """Raise ``ValueError`` unless ``value`` is an RFC 7230 token (a header name or a method)."""
-    if not isinstance(value, str) or _TOKEN.fullmatch(value) is None:
+    if not isinstance(value, str) or not _is_token(value):
         raise ValueError(f"invalid {what} {value!r}: only RFC 7230 token characters are allowed")
 
 
 def check_header_value(name: str, value: object) -> None:
     """Raise ``ValueError`` if a header value holds CR, LF, NUL or another control character."""
     text = value.decode("latin-1") if isinstance(value, bytes | bytearray) else str(value)
+    if text.isprintable():
+        return
     found = _VALUE_FORBIDDEN.search(text)
     if found is not None:
         raise ValueError(
@@ -41,8 +57,8 @@ def check_header(name: str, value: object) -> None:
     if (  # the common case, text in two scans
         type(name) is str
         and type(value) is str
-        and _TOKEN.fullmatch(name) is not None
-        and _VALUE_FORBIDDEN.search(value) is None
+        and _is_token(name)
+        and not _has_forbidden(value, _VALUE_FORBIDDEN)
     ):
         return
     check_token(name, "header name")
@@ -58,8 +74,8 @@ def check_headers(headers: Mapping[str, object]) -> None:
     try:
         valid = (
             all(headers)
-            and _TOKEN.fullmatch("".join(headers)) is not None
-            and _VALUE_FORBIDDEN.search("".join(headers.values())) is None  # type: ignore[arg-type]
+            and _is_token("".join(headers))
+            and not _has_forbidden("".join(headers.values()), _VALUE_FORBIDDEN)  # type: ignore[arg-type]
         )
     except TypeError:  # a name or a value that is not text: checked one by one below
         valid = False

@@ -165,7 +165,10 @@ def _framing(fields: list[tuple[str, str]]) -> _Framing:
     for name, value in fields:
         lowered = name.lower()
         if lowered == "content-length":
-            lengths.update(part.strip() for part in value.split(","))
+            if "," in value:
+                lengths.update(part.strip() for part in value.split(","))
+            else:
+                lengths.add(value.strip())
         elif lowered == "transfer-encoding":  # every field counts, in order (RFC 9112 6.1)
             has_coding = True
             codings.extend(c for c in (part.strip().lower() for part in value.split(",")) if c)
@@ -224,9 +227,11 @@ def _body_length(status: int, method: str | None, framing: _Framing) -> tuple[bo
     if not framing.lengths:
         return False, None
     lengths = framing.lengths
-    if len(lengths) > 1 or not all(part.isascii() and part.isdigit() for part in lengths):
-        raise http.client.HTTPException(f"invalid Content-Length: {sorted(lengths)!r}")
-    return False, int(lengths.pop())
+    if len(lengths) == 1:
+        (length,) = lengths
+        if length.isascii() and length.isdigit():
+            return False, int(length)
+    raise http.client.HTTPException(f"invalid Content-Length: {sorted(lengths)!r}")
 
 
 class HTTPResponse(http.client.HTTPResponse):
