@@ -7,6 +7,7 @@ import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,6 +100,28 @@ def test_short_body_raises_on_iteration(opener: urlplug.OpenerDirector, scripted
             for line in response:
                 lines.append(line)
     assert lines == [b"line one\n"]
+
+
+@pytest.mark.parametrize(
+    "read_all",
+    [
+        lambda response: response.read(),
+        lambda response: response.read(100),
+        lambda response: [response.read(16) for _ in range(7)],
+        lambda response: response.readinto(bytearray(100)),
+    ],
+    ids=["read()", "read(length)", "read(16)", "readinto"],
+)
+def test_a_cut_body_never_goes_back_to_the_pool(
+    opener: urlplug.OpenerDirector, scripted_server: Start, read_all: Callable[[Any], object]
+) -> None:
+    handler = next(h for h in opener.handlers if isinstance(h, urlplug.HTTPHandler))
+    with (
+        _open(opener, scripted_server(answer(TRUNCATED))) as response,
+        pytest.raises(http.client.IncompleteRead),
+    ):
+        read_all(response)
+    assert len(handler.pool) == 0
 
 
 CHUNKED_CUT = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nonly part"

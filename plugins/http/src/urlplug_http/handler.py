@@ -297,6 +297,12 @@ def https_handler(context: ssl.SSLContext | None = None) -> HTTPSHandler | None:
     return HTTPSHandler(context=context)
 
 
+# Header names as sent, by the names requests store: the same few names come on every request, and
+# str.title() looks each letter up in the Unicode tables.
+_TITLES: dict[str, str] = {}
+_TITLES_KEPT = 512
+
+
 def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
     """The headers to send, and the ``Proxy-Authorization`` to send only on a ``CONNECT``.
 
@@ -310,6 +316,13 @@ def _request_headers(req: Request) -> tuple[dict[str, Any], str | None]:
     for name, value in req.headers.items():
         headers.setdefault(name, value)
     check_headers(headers)
-    titled = {name.title(): value for name, value in headers.items()}
+    titled = {}
+    for name, value in headers.items():
+        title = _TITLES.get(name)
+        if title is None:
+            title = name.title()
+            if len(_TITLES) < _TITLES_KEPT:
+                _TITLES[name] = title
+        titled[title] = value
     proxy_authorization = None if req.has_proxy() else titled.pop("Proxy-Authorization", None)
     return titled, proxy_authorization

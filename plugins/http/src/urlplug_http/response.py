@@ -394,8 +394,17 @@ class HTTPResponse(http.client.HTTPResponse):
     def read(self, amt: int | None = None) -> bytes:
         """Read the body, or up to ``amt`` bytes of it; a body cut short raises ``IncompleteRead``."""
         expected = self.length
-        if amt is None or amt < 0 or not expected or self.chunked or self.fp is None:
+        if not expected or self.chunked or self.fp is None:
             return super().read(None if amt is not None and amt < 0 else amt)
+        if amt is None or amt < 0:  # the whole body of known length: the hot path of small responses
+            try:
+                data = self._safe_read(expected)
+            except http.client.IncompleteRead:
+                self._close_conn()  # with the length left unread: the connection is not reused
+                raise
+            self.length = 0
+            self._close_conn()
+            return data
         # A body of known length, read in blocks: the hot path of downloads, kept to one buffered read.
         wanted = amt if amt < expected else expected
         data = self.fp.read(wanted)
