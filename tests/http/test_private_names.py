@@ -62,3 +62,26 @@ def test_http_client_takes_the_response_reader_from_makefile() -> None:
         assert isinstance(response.fp, io.BufferedReader)
         assert response.fp.raw is response._reader, "http.client no longer asks makefile for its reader"
         response.close()
+
+
+def test_email_messages_still_keep_raw_fields_as_name_value_pairs() -> None:
+    # HTTPResponse sets the parsed fields as the headers' list in one step instead of set_raw() each.
+    message = http.client.HTTPMessage()
+    message.set_raw("Content-Type", "text/plain")
+    message.set_raw("X-Folded", "one two")
+    assert message._headers == [("Content-Type", "text/plain"), ("X-Folded", "one two")]  # type: ignore[attr-defined]
+
+
+def test_headers_set_in_one_step_read_as_set_raw_made_them() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        right.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\n\r\n")
+        response = HTTPResponse(left, method="GET")
+        response.begin()
+        headers = response.headers
+        assert headers.get_all("Set-Cookie") == ["a=1", "b=2"]
+        assert headers["content-length"] == "0"
+        assert headers.items() == [("Content-Length", "0"), ("Set-Cookie", "a=1"), ("set-cookie", "b=2")]
+        headers["X-Added"] = "later"  # still an ordinary message: it takes new fields
+        assert headers.get("x-added") == "later"
+        response.close()

@@ -13,6 +13,8 @@ attributes ``fp``, ``length``, ``chunked``, ``chunk_left``, ``will_close`` and `
 ``_close_conn``, ``_get_chunk_left``, ``_read_next_chunk_size``, ``_read_and_discard_trailer``,
 ``_safe_read`` and ``_safe_readinto``, which ``read``/``readinto``/``read1``/``readline`` of the chunked
 body call, and ``__init__`` taking its reader from ``sock.makefile("rb")`` (handed a counting one here).
+Likewise ``email.message.Message._headers``, the list of ``(name, value)`` pairs that ``set_raw()``
+appends to: the parsed fields become the headers in one step.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ def _timeouts_as_url_errors(read: _Read) -> _Read:
 
 
 class _SocketReader(io.RawIOBase):
-    """A socket's bytes, counted, for the response's buffered reader (``socket.makefile("rb")``'s part).
+    """A response's socket, read and counted; ``makefile()`` gives the buffered reader over it, standing
+    in for the socket when ``http.client.HTTPResponse.__init__`` asks for one.
 
     ``tell()`` is the count of bytes received, so the buffered reader's own ``tell()`` is the count
     it has handed on and the difference is what it holds unread: after a complete body, that is known
@@ -107,17 +110,9 @@ class _SocketReader(io.RawIOBase):
     def fileno(self) -> int:
         return self._sock.fileno()
 
-
-class _Opened:
-    """Hands ``http.client.HTTPResponse.__init__`` the reader it asks the socket for with ``makefile``."""
-
-    __slots__ = ("file",)
-
-    def __init__(self, file: io.BufferedReader) -> None:
-        self.file = file
-
     def makefile(self, mode: str) -> io.BufferedReader:
-        return self.file
+        """The buffered reader over this one: what ``http.client`` asks its socket for."""
+        return io.BufferedReader(self)
 
 
 class _Framing(NamedTuple):
@@ -265,9 +260,8 @@ class HTTPResponse(http.client.HTTPResponse):
         self._reader = _SocketReader(
             sock, limits if limits is not None and limits.deadline is not None else None
         )
-        # http.client only asks its socket for makefile("rb"): here, the reader over the counting one.
-        opened = _Opened(io.BufferedReader(self._reader))
-        super().__init__(opened, debuglevel, method, url)  # type: ignore[arg-type]
+        # http.client asks its socket only for makefile("rb"): the counting reader answers in its place.
+        super().__init__(self._reader, debuglevel, method, url)  # type: ignore[arg-type]
         self._socket = sock
         self._lease = lease
         self.url = url or ""
@@ -372,8 +366,8 @@ class HTTPResponse(http.client.HTTPResponse):
         """Parse the header lines and decide how the body is delimited and whether the connection stays."""
         fields = _parse_fields(lines)
         headers = http.client.HTTPMessage()
-        for name, value in fields:
-            headers.set_raw(name, value)
+        # What set_raw() would append field by field (compat32 stores them as given), in one step.
+        headers._headers = fields  # type: ignore[attr-defined]
         if self.debuglevel > 0:
             for name, value in fields:
                 print("header:", name + ":", value)
