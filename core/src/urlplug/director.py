@@ -85,6 +85,7 @@ def _call(impl: pluggy.HookImpl) -> _Call:
 
 if TYPE_CHECKING:
     _Stage = _CallList | pluggy.HookCaller
+    _Route = tuple[_Stage | None, _Stage | None, _Stage | None]
 
 
 @functools.cache
@@ -173,6 +174,8 @@ class OpenerDirector:
         self._stages: dict[str, dict[Any, _Stage | None]] = {}
         # id of a plugin -> scheme -> the rest of the open stage after it (see open_after).
         self._after: dict[int, dict[str, _Stage | None]] = {}
+        # scheme -> its request, open and response stages, as open() runs them.
+        self._routes: dict[str, _Route] = {}
         self._monitors: list[tuple[Any, Any]] = []
 
     # --- building the chain ------------------------------------------------------------------
@@ -210,6 +213,7 @@ class OpenerDirector:
         self._stale = True
         self._stages = {}
         self._after = {}
+        self._routes = {}
 
     def _sync(self) -> None:
         """Register every plugin on a new manager, in ``handler_order``, and switch to it.
@@ -281,6 +285,17 @@ class OpenerDirector:
             removed = [impl.plugin for impl in impls if impl not in chosen]
             return self.plugin_manager.subset_hook_caller(hook_name, removed)
         return _CallList(chosen, firstresult)
+
+    def _route(self, scheme: str) -> _Route:
+        """The request, open and response stages of ``scheme`` (cached until the chain changes)."""
+        with self._lock:
+            route = (
+                self._stage("urlplug_request", scheme),
+                self._stage("urlplug_open", scheme),
+                self._stage("urlplug_response", scheme),
+            )
+            self._routes[scheme] = route
+            return route
 
     def _rest_of_open_stage(self, plugin: object, scheme: str) -> _Stage | None:
         with self._lock:
@@ -384,21 +399,21 @@ class OpenerDirector:
             timeout = as_timeout(timeout).start()
         req.timeout = timeout
         scheme = req.type
-        stage = self._stage
+        try:
+            request_stage, open_stage, response_stage = self._routes[scheme]
+        except KeyError:
+            request_stage, open_stage, response_stage = self._route(scheme)
 
-        request_stage = stage("urlplug_request", scheme)
         if request_stage is not None:
             exchange = Exchange(self, req, scheme)
             request_stage(exchange=exchange)
             req = exchange.request
 
         sys.audit("urllib.Request", req.full_url, req.data, req.headers, req.get_method())
-        open_stage = stage("urlplug_open", scheme)
         if open_stage is None:  # as urllib2: an opener without handlers has no answer
             return None  # type: ignore[return-value]
         response: URLResponse = open_stage(opener=self, request=req)
 
-        response_stage = stage("urlplug_response", scheme)
         if response_stage is not None and response is not None:
             exchange = Exchange(self, req, scheme)
             exchange.response = response
