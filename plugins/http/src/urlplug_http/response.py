@@ -538,19 +538,14 @@ class HTTPResponse(http.client.HTTPResponse):
             lease.release(reusable)
 
     def _stray_bytes(self) -> bool:
-        """Whether bytes already follow the complete body: then the connection is out of step.
+        """Whether bytes already follow the complete body in the read buffer: then the connection is
+        out of step.
 
-        Counts what the read buffer holds (and, over TLS, what is decrypted and waiting) without a
-        system call; bytes still in the socket are the pool's to find, as it polls every idle
-        connection before reuse.
+        Counted without a system call. Bytes still in the socket, or decrypted and waiting in its
+        TLS layer, are the pool's to find: it looks for both before it reuses a connection.
         """
         fp = self.fp
-        if fp is None:
-            return False
-        pending = getattr(self._socket, "pending", None)
-        if pending is not None and pending():
-            return True
-        return fp.tell() != self._reader.received
+        return fp is not None and fp.tell() != self._reader.received
 
     # --- urllib2's accessors, without http.client's deprecation of them ----------------------
 
