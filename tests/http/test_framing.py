@@ -137,6 +137,11 @@ def test_bad_status_lines_are_refused(
             + b"x" * 100000
             + b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged",
         ),
+        (
+            "GET",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+            b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged",
+        ),
     ],
     ids=[
         "HEAD with a body",
@@ -144,6 +149,7 @@ def test_bad_status_lines_are_refused(
         "304 with a body",
         "after a small body",
         "after a large body",
+        "after a chunked body",
     ],
 )
 def test_bytes_after_a_complete_response_end_the_connection(
