@@ -196,7 +196,8 @@ def test_request_processors_run_in_order_and_chain() -> None:
     assert log.calls == ["Replace.mem_request", "Tag.mem_request", "Open.mem_open"]
 
 
-def test_response_processors_run_in_order_and_chain() -> None:
+@pytest.mark.parametrize("monitored", [False, True], ids=["call lists", "pluggy's caller"])
+def test_response_processors_run_in_order_and_chain(monitored: bool) -> None:
     log = Recorder()
 
     def wrap(tag: bytes) -> Any:
@@ -206,18 +207,23 @@ def test_response_processors_run_in_order_and_chain() -> None:
     opener.add_handler(classic(log, "Open", mem_open=_resp))
     opener.add_handler(classic(log, "Second", 600, mem_response=wrap(b"+second")))
     opener.add_handler(classic(log, "First", 300, mem_response=wrap(b"+first")))
+    if monitored:  # the hooks then run through pluggy, one adapter at a time
+        opener.add_hookcall_monitoring(lambda *args: None, lambda *args: None)
     assert opener.open("mem://h/").read() == b"ok+first+second"
     assert log.calls == ["Open.mem_open", "First.mem_response", "Second.mem_response"]
 
 
+@pytest.mark.parametrize("monitored", [False, True], ids=["call lists", "pluggy's caller"])
 @pytest.mark.parametrize("others", [0, 2], ids=["alone", "in a row of processors"])
-def test_processor_returning_a_wrong_type_is_a_clear_error(others: int) -> None:
+def test_processor_returning_a_wrong_type_is_a_clear_error(others: int, monitored: bool) -> None:
     log = Recorder()
     opener = OpenerDirector()
     opener.add_handler(classic(log, "Open", mem_open=_resp))
     opener.add_handler(classic(log, "Forgetful", mem_request=None))
     for order in range(others):  # before it and after it
         opener.add_handler(classic(log, f"Fine{order}", 400 + 200 * order, mem_request=lambda req: req))
+    if monitored:  # the hooks then run through pluggy, one adapter at a time
+        opener.add_hookcall_monitoring(lambda *args: None, lambda *args: None)
     with pytest.raises(TypeError, match=r"Forgetful\.mem_request returned 'NoneType'"):
         opener.open("mem://h/")
 

@@ -48,7 +48,8 @@ class Adapter:
     """Whether the hook implementation only calls ``method`` with the same arguments: then callers
     may call ``method`` directly."""
     in_turn: Callable[[list[Any]], Callable[[Exchange], None]] | None = None
-    """For processors: makes one implementation of several adapters of the class that run in a row."""
+    """For processors: makes one implementation of the adapters of the class that run in a row (one
+    or more), given the exchange."""
 
     def __init__(self, handler: object, name: str, method: Callable[..., Any], key: Any, tier: str) -> None:
         self.handler = handler
@@ -71,11 +72,7 @@ class _RequestAdapter(Adapter):
     hook_name = "urlplug_request"
 
     def urlplug_request(self, exchange: Exchange) -> None:
-        given = exchange.request
-        request = self.method(given)
-        if request is not given and not hasattr(request, "full_url"):
-            raise _not_a_request(self, request)
-        exchange.request = request
+        self.in_turn([self])(exchange)  # pluggy's own caller; call lists run in_turn's directly
 
     @staticmethod
     def in_turn(adapters: list[Any]) -> Callable[[Exchange], None]:
@@ -89,17 +86,13 @@ class _RequestAdapter(Adapter):
                 given = request
                 request = method(given)
                 if request is not given and not hasattr(request, "full_url"):
-                    raise _not_a_request(adapter, request)
+                    raise TypeError(
+                        f"{adapter.describe()} returned {type(request).__name__!r}; a processor must "
+                        "return the Request to continue with"
+                    )
             exchange.request = request
 
         return urlplug_request
-
-
-def _not_a_request(adapter: Adapter, returned: object) -> TypeError:
-    return TypeError(
-        f"{adapter.describe()} returned {type(returned).__name__!r}; a processor must "
-        "return the Request to continue with"
-    )
 
 
 class _OpenAdapter(Adapter):
@@ -116,7 +109,7 @@ class _ResponseAdapter(Adapter):
     hook_name = "urlplug_response"
 
     def urlplug_response(self, exchange: Exchange) -> None:
-        exchange.response = self.method(exchange.request, exchange.response)
+        self.in_turn([self])(exchange)  # pluggy's own caller; call lists run in_turn's directly
 
     @staticmethod
     def in_turn(adapters: list[Any]) -> Callable[[Exchange], None]:

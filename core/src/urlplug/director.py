@@ -49,7 +49,7 @@ class _CallList:
             key=lambda impl: impl.plugin.in_turn if isinstance(impl.plugin, Adapter) else None,
         ):
             group = list(run)
-            if in_turn is None or len(group) == 1:
+            if in_turn is None:
                 self._calls.extend(_call(impl) for impl in group)
             else:
                 self._calls.append((in_turn([impl.plugin for impl in group]), _EXCHANGE, False))

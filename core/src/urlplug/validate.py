@@ -18,8 +18,8 @@ def _is_token(text: str) -> bool:
     return (text.isascii() and text.replace("-", "").isalnum()) or _TOKEN.fullmatch(text) is not None
 
 
-def _has_forbidden(text: str, forbidden: re.Pattern[str]) -> bool:
-    return not text.isprintable() and forbidden.search(text) is not None
+def _has_value_control(text: str) -> bool:
+    return not text.isprintable() and _VALUE_FORBIDDEN.search(text) is not None
 
 
 def check_url(url: str) -> None:
@@ -55,10 +55,7 @@ def check_header_value(name: str, value: object) -> None:
 def check_header(name: str, value: object) -> None:
     """Validate one header: a token name and a value free of control characters."""
     if (  # the common case, text in two scans
-        type(name) is str
-        and type(value) is str
-        and _is_token(name)
-        and not _has_forbidden(value, _VALUE_FORBIDDEN)
+        type(name) is str and type(value) is str and _is_token(name) and not _has_value_control(value)
     ):
         return
     check_token(name, "header name")
@@ -73,9 +70,7 @@ def check_headers(headers: Mapping[str, object]) -> None:
     """
     try:
         valid = (
-            all(headers)
-            and _is_token("".join(headers))
-            and not _has_forbidden("".join(headers.values()), _VALUE_FORBIDDEN)  # type: ignore[arg-type]
+            all(headers) and _is_token("".join(headers)) and not _has_value_control("".join(headers.values()))  # type: ignore[arg-type]
         )
     except TypeError:  # a name or a value that is not text: checked one by one below
         valid = False
